@@ -1,0 +1,69 @@
+// What every command-line program in this project does the same way: read
+// numbers strictly, turn bad input into one line on stderr with exit status 2,
+// and never show a stack trace for a mistake the user can fix.
+
+/** Bad input from the user: reported in one line, exit status 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const exitStatus = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  interrupted: 130,
+} as const;
+
+/** A whole number in [min, max], written in plain decimal digits. */
+export function readInteger(option: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const value = /^[+]?\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `from ${min} to ${max}`;
+    throw new UsageError(`${option} takes a whole number ${range}, not '${text}'`);
+  }
+  return value;
+}
+
+/** A duration in seconds: a finite decimal number, zero or more. */
+export function readSeconds(option: string, text: string): number {
+  const value = /^[+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text.trim()) ? Number(text) : NaN;
+  if (!Number.isFinite(value) || value < 0) {
+    throw new UsageError(`${option} takes a number of seconds, zero or more, not '${text}'`);
+  }
+  return value;
+}
+
+/** A positive factor, such as a speed-up. */
+export function readFactor(option: string, text: string): number {
+  const value = readSeconds(option, text);
+  if (value === 0) throw new UsageError(`${option} must be greater than zero`);
+  return value;
+}
+
+/**
+ * Run a command-line program's main function. Usage errors become
+ * `program: message` and exit 2; any other error one line and exit 1
+ * (set SLOW_POETRY_DEBUG=1 to see the stack).
+ */
+export function runMain(program: string, main: () => Promise<number | void> | number | void): void {
+  const report = (error: unknown): void => {
+    const usage = error instanceof UsageError || isParseArgsError(error);
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${program}: ${usage ? '' : 'error: '}${message}\n`);
+    if (!usage && process.env['SLOW_POETRY_DEBUG'] && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    process.exitCode = usage ? exitStatus.usage : exitStatus.failed;
+  };
+  try {
+    Promise.resolve(main()).then((status) => {
+      if (typeof status === 'number') process.exitCode = status;
+    }, report);
+  } catch (error) {
+    report(error);
+  }
+}
+
+/** util.parseArgs throws TypeErrors with these codes for unknown or malformed options. */
+function isParseArgsError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+}
