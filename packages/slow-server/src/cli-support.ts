@@ -48,7 +48,7 @@ export function readFactor(option: string, text: string): number {
 export function runMain(program: string, main: () => Promise<number | void> | number | void): void {
   const report = (error: unknown): void => {
     const usage = error instanceof UsageError || isParseArgsError(error);
-    const message = error instanceof Error ? error.message : String(error);
+    const message = isParseArgsError(error) ? parseArgsMessage(error as Error) : error instanceof Error ? error.message : String(error);
     process.stderr.write(`${program}: ${usage ? '' : 'error: '}${message}\n`);
     if (!usage && process.env['SLOW_POETRY_DEBUG'] && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     process.exitCode = usage ? exitStatus.usage : exitStatus.failed;
@@ -66,4 +66,16 @@ export function runMain(program: string, main: () => Promise<number | void> | nu
 function isParseArgsError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+}
+
+/** util.parseArgs explains itself over several lines; one is enough here. */
+function parseArgsMessage(error: Error): string {
+  const code = (error as { code?: string }).code;
+  const option = /'(--?[\w-]+)/.exec(error.message)?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option '${option}' (see --help)`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && /ambiguous|missing/i.test(error.message)) {
+    return `option '${option}' needs a value (write a negative number as ${option}=-N)`;
+  }
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `unexpected argument: ${error.message.split('\n')[0]}`;
+  return error.message.split('\n')[0] ?? error.message;
 }

@@ -1,0 +1,103 @@
+// The command line every stage's client shares:
+//
+//   get-poetry-STAGE [options] ADDRESS...
+//
+// Each stage may add options of its own (stage 2's --poller, stage 5's --retries).
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+import { readInteger, readSeconds, UsageError } from '@slow-poetry/slow-server';
+
+import { parseAddress, type Address } from './address.js';
+
+export interface ClientArgs {
+  addresses: Address[];
+  /** Seconds a task may wait for its connection or its next bytes. */
+  timeout?: number;
+  /** Bytes a task may receive before it gives up on a poem that never ends. */
+  maxBytes?: number;
+  /** Save task N's poem as DIR/task-N.txt. */
+  out?: string;
+  /** Write a JSON Lines trace of the run to this file. */
+  trace?: string;
+  /** Don't print a line per chunk (the concurrent stages print one per read). */
+  quiet: boolean;
+  /** The values of the stage's own options. */
+  extra: Record<string, string | boolean | undefined>;
+}
+
+export interface ExtraOption {
+  type: 'string' | 'boolean';
+  /** e.g. '--poller select|poll   how to wait (default: select)' */
+  help: string;
+}
+
+export interface ClientProgram {
+  /** e.g. 'get-poetry-blocking' */
+  name: string;
+  /** One line: what this client is. */
+  summary: string;
+  options?: Record<string, ExtraOption>;
+}
+
+export function clientUsage(program: ClientProgram): string {
+  const extra = Object.values(program.options ?? {}).map((option) => `  ${option.help}`);
+  return [
+    `Usage: ${program.name} [options] ADDRESS...`,
+    '',
+    program.summary,
+    'ADDRESS is PORT, HOST:PORT or [IPV6]:PORT; a bare PORT means 127.0.0.1.',
+    '',
+    'Options:',
+    '  --timeout SECONDS   fail a task that waits this long to connect or for its next bytes',
+    '  --max-bytes N       fail a task whose poem grows past N bytes',
+    '  --out DIR           save task N\'s poem as DIR/task-N.txt (a failed task\'s bytes: task-N.partial.txt)',
+    '  --trace FILE        write a JSON Lines trace of every task to FILE',
+    '  --quiet             leave out the line per chunk',
+    ...extra,
+    '  -h, --help          show this help',
+    '',
+    'Exit status: 0 if every poem arrived whole, 1 if any task failed, 2 for bad input, 130 if interrupted.',
+  ].join('\n');
+}
+
+/** Parse a client's command line, or throw a UsageError. 'help' when --help was given. */
+export function parseClientArgs(program: ClientProgram, args: string[]): ClientArgs | 'help' {
+  const options: NonNullable<ParseArgsConfig['options']> = {
+    timeout: { type: 'string' },
+    'max-bytes': { type: 'string' },
+    out: { type: 'string' },
+    trace: { type: 'string' },
+    quiet: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  };
+  for (const [name, option] of Object.entries(program.options ?? {})) options[name] = { type: option.type };
+  const { values, positionals } = parseArgs({ args, options, allowPositionals: true });
+  if (values['help']) return 'help';
+  if (positionals.length === 0) throw new UsageError('no addresses given (see --help)');
+
+  const string = (name: string): string | undefined => {
+    const value = values[name];
+    if (value === '') throw new UsageError(`--${name} needs a value`);
+    return typeof value === 'string' ? value : undefined;
+  };
+  const timeout = string('timeout');
+  const maxBytes = string('max-bytes');
+  const extra: ClientArgs['extra'] = {};
+  for (const name of Object.keys(program.options ?? {})) extra[name] = values[name] as string | boolean | undefined;
+
+  return {
+    addresses: positionals.map(parseAddress),
+    timeout: timeout === undefined ? undefined : positiveSeconds(timeout),
+    maxBytes: maxBytes === undefined ? undefined : readInteger('--max-bytes', maxBytes, 1),
+    out: string('out'),
+    trace: string('trace'),
+    quiet: values['quiet'] === true,
+    extra,
+  };
+}
+
+function positiveSeconds(text: string): number {
+  const seconds = readSeconds('--timeout', text);
+  if (seconds === 0) throw new UsageError('--timeout must be more than zero seconds');
+  return seconds;
+}

@@ -1,0 +1,46 @@
+// Why a task failed, in one line. Errors from the network carry an errno name
+// (`code`); the clients add two of their own: a timeout and a poem too long.
+
+export type CodedError = Error & { code?: string };
+
+const reasons: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset by peer',
+  ETIMEDOUT: 'timed out',
+  ENOTFOUND: 'unknown host',
+  EAI_NONAME: 'unknown host',
+  EAI_AGAIN: 'host name lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  EADDRNOTAVAIL: 'address not available',
+  EPIPE: 'broken pipe',
+  EMFILE: 'too many open files',
+  EPOEMTOOLONG: 'poem too long',
+  ABORT_ERR: 'cancelled',
+  EINTERRUPTED: 'interrupted',
+};
+
+/** `connection refused (ECONNREFUSED)`, or the error's own message. */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as CodedError).code;
+  if (code !== undefined && reasons[code] !== undefined) {
+    const detail = error.message && !error.message.includes(code) ? `: ${error.message}` : '';
+    return `${reasons[code]} (${code})${detail}`;
+  }
+  return error.message.split('\n')[0] ?? error.name;
+}
+
+export function codedError(code: string, message: string): CodedError {
+  return Object.assign(new Error(message), { code });
+}
+
+/** No connection or no new bytes for `seconds`. */
+export function timeoutError(seconds: number): CodedError {
+  return codedError('ETIMEDOUT', `no data for ${seconds} s`);
+}
+
+/** The server sent more than the client agreed to hold. */
+export function poemTooLongError(maxBytes: number): CodedError {
+  return codedError('EPOEMTOOLONG', `more than ${maxBytes} bytes`);
+}

@@ -1,0 +1,16 @@
+// Client plumbing shared by every stage, so that stages differ only in their I/O model.
+export { defaultHost, formatAddress, parseAddress, type Address } from './address.js';
+export {
+  clientUsage,
+  parseClientArgs,
+  type ClientArgs,
+  type ClientProgram,
+  type ExtraOption,
+} from './client-args.js';
+export { formatDuration, monotonicMs } from './duration.js';
+export { codedError, describeError, poemTooLongError, timeoutError, type CodedError } from './errors.js';
+export { startLoopProbe, type LoopProbe, type LoopStats } from './loop-probe.js';
+export { report } from './report.js';
+export { Session, TaskRecord, type TaskStatus } from './session.js';
+export { parseTrace, Trace, type TraceEvent, type TraceLine } from './trace.js';
+export { exitStatus, runMain, UsageError } from '@slow-poetry/slow-server';
