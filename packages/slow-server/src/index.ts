@@ -16,4 +16,4 @@ export {
   type ServerOptions,
   type SlowServer,
 } from './server.js';
-export { serverCliPath, spawnServer, type ServerProcess } from './spawn.js';
+export { sceneCliPath, serverCliPath, spawnServer, type ServerProcess } from './spawn.js';

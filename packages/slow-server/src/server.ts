@@ -226,18 +226,17 @@ export async function startServer(options: ServerOptions): Promise<SlowServer> {
   });
 
   const address = server.address() as net.AddressInfo;
-  return Object.assign(events, {
-    port: address.port,
-    host,
-    get connections() {
-      return sockets.size;
-    },
-    close(): Promise<void> {
-      return new Promise<void>((resolve) => {
-        waiting.length = 0;
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      });
-    },
-  });
+  const close = async (): Promise<void> => {
+    waiting.length = 0;
+    const listening = new Promise<void>((resolve) => server.close(() => resolve()));
+    const closing = [...sockets].map((socket) => new Promise<void>((resolve) => socket.once('close', () => resolve())));
+    for (const socket of sockets) socket.destroy();
+    await Promise.all([listening, ...closing]);
+  };
+  return Object.defineProperties(events, {
+    port: { value: address.port, enumerable: true },
+    host: { value: host, enumerable: true },
+    connections: { get: () => sockets.size, enumerable: true },
+    close: { value: close },
+  }) as SlowServer;
 }

@@ -6,7 +6,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-export const serverCliPath = fileURLToPath(new URL('./cli.js', import.meta.url));
+// From dist/ the compiled CLI sits beside this file; from src/ (in tests) it is in dist/.
+const fromSource = import.meta.url.endsWith('.ts');
+export const serverCliPath = fileURLToPath(new URL(fromSource ? '../dist/cli.js' : './cli.js', import.meta.url));
+export const sceneCliPath = fileURLToPath(new URL(fromSource ? '../dist/scene-cli.js' : './scene-cli.js', import.meta.url));
 
 export interface ServerProcess {
   port: number;
