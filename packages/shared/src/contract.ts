@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { poetryDir, spawnServer, type ServerProcess } from '@slow-poetry/slow-server';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it as vitestIt } from 'vitest';
 
 import type { Address } from './address.js';
 
@@ -54,7 +54,13 @@ export function splitsACharacter(bytes: Uint8Array, size: number): boolean {
   return false;
 }
 
-export function describeStageContract(stage: StageUnderTest): void {
+export interface ContractOptions {
+  /** Run every scenario as `it.fails`: proves that the suite catches a broken stage. */
+  expectFailure?: boolean;
+}
+
+export function describeStageContract(stage: StageUnderTest, options: ContractOptions = {}): void {
+  const it = options.expectFailure ? vitestIt.fails : vitestIt;
   describe(`${stage.name} keeps the stage contract`, () => {
     const running: ServerProcess[] = [];
     const scratch = mkdtempSync(join(tmpdir(), 'slow-poetry-contract-'));
