@@ -1,0 +1,185 @@
+// The comparison itself: start the slow servers, run each stage's client against
+// them one after another (never two at once, so that no run slows another), and
+// gather what each did into one result that the text report, the SVG figures
+// and --json all draw from.
+import { relative } from 'node:path';
+
+import { UsageError } from '@slow-poetry/slow-server';
+
+import { runStage, type StageRun } from './run-stage.js';
+import { idealMs, planServers, startServers, type ServerSettings } from './servers.js';
+import { defaultPackagesDir, discoverStages, type StageInfo } from './stages.js';
+
+export interface CompareOptions extends ServerSettings {
+  /** Stage numbers to run. Default: every stage found. */
+  stages?: number[];
+  /** Where to look for stage packages. Default: the repository's packages/. */
+  packagesDir?: string;
+  progress?: ProgressSink;
+}
+
+/** Told what happens while the comparison runs, for a live display. */
+export interface ProgressSink {
+  skipped(stage: StageInfo, note: string): void;
+  started(stage: StageInfo, tasks: Array<{ label: string; expectedBytes: number }>): void;
+  /** A server sent `bytes` more bytes to task `task` (1-based) of the running stage. */
+  bytes(task: number, bytes: number): void;
+  finished(stage: StageInfo, result: StageResult): void;
+}
+
+export interface ServerResult {
+  poem: string;
+  address: string;
+  bytes: number;
+  numBytes: number;
+  chunks: number;
+  delayMs: number;
+  /** The server's own schedule for one download: (chunks − 1) × delay. */
+  idealMs: number;
+}
+
+export interface StageResult {
+  stage: number;
+  title: string;
+  /** The package folder, relative to the packages folder. */
+  dir: string;
+  bin: string;
+  concurrent: boolean;
+  returns: string;
+  /** `getPoetry(…): …`, one per overload, from the package's dist/get-poetry.d.ts. */
+  signature: string[];
+  status: 'ran' | 'skipped';
+  note?: string;
+  /** Sum of the servers' ideals for a sequential client, the largest for a concurrent one. */
+  idealMs: number;
+  ideal: 'sum' | 'max';
+  run?: StageRun;
+  /** run.totalMs / idealMs */
+  ratio?: number;
+  /** Ran, and every task got its poem whole. */
+  ok: boolean;
+  /** One line per failed task (or for a run that went wrong). */
+  failures: string[];
+}
+
+export interface Comparison {
+  version: 1;
+  speed: number;
+  servers: ServerResult[];
+  /** What 'total' means. */
+  totalMeasuredBy: string;
+  stages: StageResult[];
+  /** The longest total over all stages: the shared time axis of the timelines. */
+  axisMs: number;
+  /** Every stage that was asked for ran and got every poem whole. */
+  ok: boolean;
+  failures: string[];
+}
+
+export const totalMeasuredBy =
+  "each client's own trace: from its start line to its last done/failed line (Node's start-up is not counted)";
+
+export async function compare(options: CompareOptions = {}): Promise<Comparison> {
+  const packagesDir = options.packagesDir ?? defaultPackagesDir;
+  const found = discoverStages(packagesDir);
+  const chosen = chooseStages(found, options.stages);
+  const plans = planServers(options);
+  const speed = options.speed ?? 1;
+  const ideals = plans.map(idealMs);
+  const sum = ideals.reduce((a, b) => a + b, 0);
+  const max = Math.max(0, ...ideals);
+  const progress = options.progress;
+
+  const servers = await startServers(plans);
+  const targets = servers.map((server, i) => ({ address: `${server.host}:${server.port}`, plan: plans[i]! }));
+  const results: StageResult[] = [];
+  let current: ((task: number, bytes: number) => void) | undefined;
+  servers.forEach((server, i) => server.on('chunk', (_client, bytes) => current?.(i + 1, bytes)));
+
+  try {
+    for (const stage of chosen) {
+      const base: StageResult = {
+        stage: stage.stage,
+        title: stage.title,
+        dir: relative(packagesDir, stage.dir),
+        bin: stage.bin,
+        concurrent: stage.concurrent,
+        returns: stage.returns,
+        signature: stage.signature,
+        status: 'skipped',
+        idealMs: stage.concurrent ? max : sum,
+        ideal: stage.concurrent ? 'max' : 'sum',
+        ok: false,
+        failures: [],
+      };
+      if (stage.skip !== undefined) {
+        base.note = stage.skip;
+        results.push(base);
+        progress?.skipped(stage, stage.skip);
+        continue;
+      }
+      progress?.started(
+        stage,
+        targets.map((t) => ({ label: t.plan.poem, expectedBytes: t.plan.bytes.byteLength })),
+      );
+      current = (task, bytes) => progress?.bytes(task, bytes);
+      // Generous: a client may be slow, but one that hangs must not hang the comparison.
+      const run = await runStage(stage, targets, { deadlineMs: 3 * sum + 20_000 });
+      current = undefined;
+      await settle(servers);
+      const result: StageResult = { ...base, status: 'ran', run, ratio: base.idealMs > 0 ? run.totalMs / base.idealMs : 1 };
+      const name = `stage ${stage.stage} (${stage.title})`;
+      if (run.problem !== undefined) result.failures.push(`${name}: ${run.problem}${run.stderr ? `: ${lastLine(run.stderr)}` : ''}`);
+      for (const task of run.tasks) {
+        if (!task.whole) result.failures.push(`${name}, task ${task.task} (${task.poem} from ${task.address}): ${task.error}`);
+      }
+      result.ok = result.failures.length === 0;
+      results.push(result);
+      progress?.finished(stage, result);
+    }
+  } finally {
+    await Promise.all(servers.map((server) => server.close()));
+  }
+
+  const ran = results.filter((r) => r.status === 'ran');
+  const failures = results.flatMap((r) => r.failures);
+  if (ran.length === 0) failures.push('no stage could run (see the notes above)');
+  return {
+    version: 1,
+    speed,
+    servers: targets.map(({ address, plan }, i) => ({
+      poem: plan.poem,
+      address,
+      bytes: plan.bytes.byteLength,
+      numBytes: plan.numBytes,
+      chunks: Math.ceil(plan.bytes.byteLength / plan.numBytes),
+      delayMs: plan.delay * 1000,
+      idealMs: ideals[i]!,
+    })),
+    totalMeasuredBy,
+    stages: results,
+    axisMs: Math.max(0, ...ran.map((r) => r.run?.totalMs ?? 0)),
+    ok: failures.length === 0,
+    failures,
+  };
+}
+
+function chooseStages(found: StageInfo[], wanted: number[] | undefined): StageInfo[] {
+  if (wanted === undefined) return found;
+  const known = found.filter((s) => !Number.isNaN(s.stage)).map((s) => s.stage);
+  for (const n of wanted) {
+    if (!known.includes(n)) throw new UsageError(`--stages: there is no stage ${n} (found: ${known.join(', ') || 'none'})`);
+  }
+  return found.filter((s) => wanted.includes(s.stage));
+}
+
+/** Wait (briefly) until the last client's connections are gone, so the next stage starts on idle servers. */
+async function settle(servers: Array<{ connections: number }>): Promise<void> {
+  for (let i = 0; i < 50 && servers.some((s) => s.connections > 0); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+function lastLine(text: string): string {
+  return text.split('\n').filter((line) => line.trim() !== '').at(-1) ?? '';
+}
