@@ -4,6 +4,8 @@ export default defineProject({
   test: {
     name: 'fault-matrix',
     include: ['test/**/*.test.ts'],
-    testTimeout: 20_000,
+    testTimeout: 30_000,
+    // The cases mostly wait on slow servers and child processes: run many at once.
+    maxConcurrency: 12,
   },
 });

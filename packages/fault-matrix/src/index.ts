@@ -1,2 +1,4 @@
-// Work in progress: see the package's issue.
-export {};
+// The fault matrix's harness (the tests are in test/): which clients exist, and
+// how to run one as a process.
+export { clientsUnderTest, discoverStages, packagesDir, repoRoot, type ClientUnderTest, type Stage } from './stages.js';
+export { lines, runBin, stackTraceLine, startBin, type Finished, type Running, type RunOptions } from './run-bin.js';

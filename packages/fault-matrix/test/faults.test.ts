@@ -1,0 +1,188 @@
+// Every client against every fault, as a table: one row per client (the
+// reference client, then each stage as discovered), one test per fault.
+//
+// Each test runs the client as a real process against real servers on loopback
+// and checks what a user would see: the failure on its own task's line with the
+// reason, the healthy poems byte for byte (--out), the exit status, no stack
+// trace, no hang — and that a failed task lets go of its socket at once rather
+// than when the process exits.
+import { describe, expect, it } from 'vitest';
+
+import { startBin, type ClientUnderTest, type Finished } from '../src/index.js';
+import {
+  allClients,
+  closedPort,
+  expectNoHangNoStack,
+  failedLine,
+  Fixture,
+  poem,
+  sleep,
+  summary,
+} from './support.js';
+
+/** A name that fails to resolve at once, even with no network: `.invalid` is reserved (RFC 2606). */
+const unknownHost = 'no-such-host.invalid';
+
+interface Fault {
+  name: string;
+  run(client: ClientUnderTest, fixture: Fixture): Promise<void>;
+}
+
+function run(client: ClientUnderTest, fixture: Fixture, args: string[], deadlineMs = 10_000): Promise<Finished> {
+  return startBin(client.binPath, [...client.extraArgs, '--quiet', '--out', fixture.out, ...args], { deadlineMs }).done;
+}
+
+const faults: Fault[] = [
+  {
+    name: 'a refused connection fails its task with the reason',
+    async run(client, fixture) {
+      const address = `127.0.0.1:${await closedPort()}`;
+      const result = await run(client, fixture, [address]);
+      expectNoHangNoStack(result);
+      expect(result.stdout).toMatch(failedLine(1, address, /connection refused \(ECONNREFUSED\)/));
+      expect(summary(result)).toEqual({ poems: 0, failed: 1 });
+      expect(result.code).toBe(1);
+    },
+  },
+  {
+    name: 'an unknown host fails its task with the reason',
+    async run(client, fixture) {
+      const address = `${unknownHost}:${await closedPort()}`;
+      const result = await run(client, fixture, [address], 5_000);
+      expectNoHangNoStack(result);
+      expect(result.stdout).toMatch(failedLine(1, address, /unknown host|host name lookup failed/));
+      expect(summary(result)).toEqual({ poems: 0, failed: 1 });
+      expect(result.code).toBe(1);
+    },
+  },
+  {
+    name: 'a server on the IPv6 loopback [::1] gives its poem byte for byte',
+    async run(client, fixture) {
+      const server = await fixture.serve('science.txt', { host: '::1' });
+      expect(server.address).toMatch(/^\[::1\]:\d+$/);
+      const result = await run(client, fixture, [server.address]);
+      expectNoHangNoStack(result);
+      expect(result.code).toBe(0);
+      expect(fixture.saved(1)?.equals(poem('science.txt'))).toBe(true);
+      expect(summary(result)).toEqual({ poems: 1, failed: 0 });
+    },
+  },
+  {
+    name: 'a reset mid-poem fails its task and never passes the partial poem off as whole',
+    async run(client, fixture) {
+      const server = await fixture.serve('ecstasy.txt', { fault: { kind: 'reset', afterBytes: 100 } });
+      const result = await run(client, fixture, [server.address]);
+      expectNoHangNoStack(result);
+      expect(result.stdout).toMatch(failedLine(1, server.address, /connection reset by peer \(ECONNRESET\)/));
+      expect(result.code).toBe(1);
+      expect(fixture.saved(1)).toBeUndefined();
+      // What did arrive is kept apart, as what it is: the first 100 bytes.
+      const partial = fixture.savedPartial(1);
+      if (partial !== undefined) expect(partial.equals(poem('ecstasy.txt').subarray(0, 100))).toBe(true);
+    },
+  },
+  {
+    // The protocol has no length and no end marker: a server that closes early
+    // looks exactly like a shorter poem. No client can tell; the test pins that
+    // down, so nobody mistakes it for a bug that a stage could fix.
+    name: 'a clean close mid-poem cannot be told apart: the task "succeeds" with fewer bytes',
+    async run(client, fixture) {
+      const server = await fixture.serve('ecstasy.txt', { fault: { kind: 'close', afterBytes: 100 } });
+      const result = await run(client, fixture, [server.address]);
+      expectNoHangNoStack(result);
+      expect(result.code).toBe(0);
+      expect(fixture.saved(1)?.equals(poem('ecstasy.txt').subarray(0, 100))).toBe(true);
+      expect(summary(result)).toEqual({ poems: 1, failed: 0 });
+    },
+  },
+  {
+    name: 'a stalled server with --timeout fails its task as timed out',
+    async run(client, fixture) {
+      const server = await fixture.serve('ecstasy.txt', { fault: { kind: 'stall', afterBytes: 50 } });
+      const result = await run(client, fixture, ['--timeout', '0.3', server.address]);
+      expectNoHangNoStack(result);
+      expect(result.stdout).toMatch(failedLine(1, server.address, /timed out \(ETIMEDOUT\)/));
+      expect(result.code).toBe(1);
+      expect(result.ms).toBeGreaterThanOrEqual(300);
+      expect(fixture.saved(1)).toBeUndefined();
+    },
+  },
+  {
+    // Without a timeout a client has no way to know the server will never send
+    // again: waiting is the correct, documented behaviour. Ctrl-C must still end it.
+    name: 'a stalled server without --timeout keeps the client waiting until Ctrl-C, which exits 130',
+    async run(client, fixture) {
+      const server = await fixture.serve('ecstasy.txt', { fault: { kind: 'stall', afterBytes: 50 } });
+      const running = startBin(client.binPath, [...client.extraArgs, '--quiet', server.address], { deadlineMs: 10_000 });
+      await server.faulted;
+      await sleep(700);
+      expect(running.running, `it should still be waiting; stdout:\n${running.stdout}`).toBe(true);
+      expect(server.server.connections).toBe(1);
+      expect(running.stdout).not.toMatch(/^Got /m);
+      running.child.kill('SIGINT');
+      const result = await running.done;
+      expect(result.hung, 'Ctrl-C did not end the client').toBe(false);
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+      expect(result.code === 130 || result.signal === 'SIGINT').toBe(true);
+    },
+  },
+  {
+    name: 'a server that never stops sending fails its task at --max-bytes instead of filling memory',
+    async run(client, fixture) {
+      const server = await fixture.serve('ecstasy.txt', { endless: true, numBytes: 16_384, delay: 0.001 });
+      const result = await run(client, fixture, ['--max-bytes', '100000', server.address]);
+      expectNoHangNoStack(result);
+      expect(result.stdout).toMatch(failedLine(1, server.address, /poem too long \(EPOEMTOOLONG\)/));
+      expect(result.code).toBe(1);
+      expect(fixture.saved(1)).toBeUndefined();
+    },
+  },
+  {
+    name: 'several faults at once beside healthy servers: each on its own line, the healthy poems whole',
+    async run(client, fixture) {
+      const healthy = await fixture.serve('science.txt');
+      const refused = `127.0.0.1:${await closedPort()}`;
+      const reset = await fixture.serve('ecstasy.txt', { fault: { kind: 'reset', afterBytes: 70 } });
+      const stalled = await fixture.serve('ecstasy.txt', { fault: { kind: 'stall', afterBytes: 21 } });
+      const endless = await fixture.serve('fascination.txt', { endless: true, numBytes: 1000, delay: 0.001 });
+      const unknown = `${unknownHost}:${await closedPort()}`;
+      // The last healthy server is slow, so that the client is still busy well after
+      // the stalled and endless tasks failed: they must let go of their sockets then.
+      const slow = await fixture.serve('fascination.txt', { numBytes: 10, delay: 0.012 });
+      const addresses = [healthy.address, refused, reset.address, stalled.address, endless.address, unknown, slow.address];
+
+      const result = await run(client, fixture, ['--timeout', '0.3', '--max-bytes', '5000', ...addresses], 15_000);
+      const exitedAt = performance.now();
+      expectNoHangNoStack(result);
+      expect(result.code).toBe(1);
+      expect(fixture.saved(1)?.equals(poem('science.txt'))).toBe(true);
+      expect(fixture.saved(7)?.equals(poem('fascination.txt'))).toBe(true);
+      expect(result.stdout).toMatch(failedLine(2, refused, /connection refused \(ECONNREFUSED\)/));
+      expect(result.stdout).toMatch(failedLine(3, reset.address, /connection reset by peer \(ECONNRESET\)/));
+      expect(result.stdout).toMatch(failedLine(4, stalled.address, /timed out \(ETIMEDOUT\)/));
+      expect(result.stdout).toMatch(failedLine(5, endless.address, /poem too long \(EPOEMTOOLONG\)/));
+      expect(result.stdout).toMatch(failedLine(6, unknown, /unknown host|host name lookup failed/));
+      for (const task of [2, 3, 4, 5, 6]) expect(fixture.saved(task)).toBeUndefined();
+      expect(summary(result)).toEqual({ poems: 2, failed: 5 });
+      // No leaked sockets: the stalled and the endless connections were closed when
+      // their tasks failed, not by the process's exit (the slow poem took ~0.7 s more).
+      for (const server of [stalled, endless]) {
+        expect(server.endedAt).toHaveLength(1);
+        expect(exitedAt - server.endedAt[0]!).toBeGreaterThan(250);
+      }
+    },
+  },
+];
+
+describe.concurrent.each(allClients)('$name', (client) => {
+  for (const fault of faults) {
+    it.skipIf(client.missing !== undefined)(fault.name, async () => {
+      const fixture = new Fixture();
+      try {
+        await fault.run(client, fixture);
+      } finally {
+        await fixture.close();
+      }
+    });
+  }
+});
