@@ -1,0 +1,167 @@
+import net from 'node:net';
+
+import { monotonicMs, startLoopProbe, type Address } from '@slow-poetry/shared';
+import { closedPort, describeStageContract, type TaskOutcome } from '@slow-poetry/shared/contract';
+import { spawnServer } from '@slow-poetry/slow-server';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { getPoetry, type PoetryOptions } from '../src/get-poetry.js';
+import {
+  closeServers,
+  distIndex,
+  nextEnd,
+  openSockets,
+  poem,
+  poemPath,
+  runScript,
+  serve,
+  sleep,
+  smallPoemFile,
+} from './helpers.js';
+
+/** getPoetry as a promise of its outcome, for tests that want to await it. */
+function fetchOne(address: Address, options: PoetryOptions = {}): Promise<TaskOutcome> {
+  return new Promise((resolve) =>
+    getPoetry(address, options, (err, poem) => resolve(err ? { ok: false, error: err } : { ok: true, poem: poem! })),
+  );
+}
+
+describeStageContract({
+  name: 'stage 3 (callbacks)',
+  fetchAll: (addresses) => Promise.all(addresses.map((address) => fetchOne(address))),
+});
+
+afterEach(closeServers);
+
+describe('getPoetry with a callback', () => {
+  it('returns before any byte arrives and calls back later with the poem', async () => {
+    const server = await serve({ poem: poem('science.txt') });
+    let outcome: TaskOutcome | undefined;
+    const done = new Promise<void>((resolve) =>
+      getPoetry(server.address, (err, poem) => {
+        outcome = err ? { ok: false, error: err } : { ok: true, poem: poem! };
+        resolve();
+      }),
+    );
+    expect(outcome).toBeUndefined(); // nothing yet: the call only started the download
+    await done;
+    expect(outcome?.ok && Buffer.from(outcome.poem).equals(poem('science.txt'))).toBe(true);
+  });
+
+  it('calls back exactly once, whatever happens to the socket afterwards', async () => {
+    const calls: string[][] = [];
+    const track = (address: Address, options: PoetryOptions = {}): { calls: string[]; over: Promise<void> } => {
+      const mine: string[] = [];
+      calls.push(mine);
+      const over = new Promise<void>((resolve) =>
+        getPoetry(address, options, (err) => {
+          mine.push(err ? ((err as Error & { code?: string }).code ?? err.message) : 'poem');
+          resolve();
+        }),
+      );
+      return { calls: mine, over };
+    };
+
+    // A server that sends the whole poem, closes its side, then resets the connection
+    // for good measure: after 'end' the socket still has a 'close' (and maybe an error) to come.
+    const rude = net.createServer((socket) => {
+      socket.on('error', () => {});
+      socket.end('a whole poem\n', () => setTimeout(() => socket.resetAndDestroy(), 5));
+    });
+    await new Promise<void>((resolve) => rude.listen(0, '127.0.0.1', resolve));
+    const rudeAddress = { host: '127.0.0.1', port: (rude.address() as net.AddressInfo).port };
+
+    const whole = await serve({ poem: poem('science.txt') });
+    const reset = await serve({ poem: poem('science.txt'), fault: { kind: 'reset', afterBytes: 50 } });
+    const stall = await serve({ poem: poem('science.txt'), fault: { kind: 'stall', afterBytes: 20 } });
+    const endless = await serve({ poem: poem('science.txt'), endless: true, delay: 0.001, numBytes: 100 });
+    const aborted = new AbortController();
+    const late = new AbortController();
+
+    const tasks = [
+      track(whole.address, { signal: late.signal, timeout: 0.05 }),
+      track(rudeAddress, { timeout: 0.05 }),
+      track(reset.address),
+      track({ host: '127.0.0.1', port: await closedPort() }),
+      track(stall.address, { timeout: 0.05 }),
+      track(endless.address, { maxBytes: 1000 }),
+      track(whole.address, { signal: aborted.signal }),
+    ];
+    aborted.abort();
+    await Promise.all(tasks.map((task) => task.over));
+    late.abort(); // aborting after the poem arrived must change nothing
+    await sleep(150); // long enough for any late error, close or timeout to show up
+    rude.close();
+
+    expect(calls).toEqual([['poem'], ['poem'], ['ECONNRESET'], ['ECONNREFUSED'], ['ETIMEDOUT'], ['EPOEMTOOLONG'], ['ABORT_ERR']]);
+  });
+
+  it('takes about as long as the slowest download, not the sum of them', async () => {
+    // Three downloads of 30 chunks 10 ms apart: 0.29 s each, 0.87 s one after another.
+    const servers = await Promise.all([1, 2, 3].map(() => serve({ poem: Buffer.alloc(300, 'x'), delay: 0.01 })));
+    const slowest = 0.29 * 1000;
+    const sum = 3 * slowest;
+    const started = monotonicMs();
+    const outcomes = await Promise.all(servers.map((server) => fetchOne(server.address)));
+    const elapsed = monotonicMs() - started;
+    expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
+    expect(elapsed).toBeGreaterThanOrEqual(slowest * 0.95);
+    expect(elapsed).toBeLessThan((slowest + sum) / 2); // much nearer the slowest than the sum
+  });
+
+  it('downloads from 2000 connections at once', async () => {
+    const small = smallPoemFile();
+    const server = await spawnServer(['--num-bytes', '10', '--delay', '0.01', '--quiet', small.path]);
+    try {
+      const address = { host: '127.0.0.1', port: server.port };
+      const outcomes = await Promise.all(Array.from({ length: 2000 }, () => fetchOne(address, { timeout: 10 })));
+      const whole = outcomes.filter((outcome) => outcome.ok && Buffer.from(outcome.poem).equals(small.bytes));
+      expect(whole).toHaveLength(2000);
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
+
+  it('closes the socket when the signal aborts, so the server sees the client leave', async () => {
+    const before = openSockets();
+    const server = await serve({ poem: poem('ecstasy.txt'), delay: 0.01 });
+    const controller = new AbortController();
+    const left = nextEnd(server);
+    const outcome = fetchOne(server.address, {
+      signal: controller.signal,
+      onChunk: () => controller.abort(), // cancel as soon as the first bytes are in
+    });
+    const result = await outcome;
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error).toMatchObject({ name: 'AbortError', code: 'ABORT_ERR' });
+    expect((await left).outcome).toBe('gone');
+    await sleep(10);
+    expect(openSockets()).toBe(before);
+  });
+
+  it('fails a stalled download with ETIMEDOUT, closes the socket and lets the process exit', async () => {
+    const server = await spawnServer(['--num-bytes', '10', '--delay', '0.005', '--quiet', '--stall-after', '30', poemPath('science.txt')]);
+    try {
+      const run = await runScript(`
+        const { getPoetry } = await import(${JSON.stringify(distIndex)});
+        getPoetry({ host: '127.0.0.1', port: ${server.port} }, { timeout: 0.2 }, (err) => console.log(err?.code));
+      `);
+      expect(run.stdout.trim()).toBe('ETIMEDOUT');
+      expect(run.code).toBe(0);
+      // The server keeps the connection open forever: only a closed socket lets the script end.
+      expect(run.ms).toBeLessThan(5000);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('keeps the event loop responsive during the downloads', async () => {
+    const servers = await Promise.all([1, 2, 3].map(() => serve({ poem: poem('ecstasy.txt'), numBytes: 30, delay: 0.002 })));
+    const probe = startLoopProbe(2);
+    const outcomes = await Promise.all(servers.map((server) => fetchOne(server.address)));
+    const stats = probe.stop();
+    expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
+    expect(stats.wallMs).toBeGreaterThan(150); // the downloads did take a while…
+    expect(stats.maxDelayMs).toBeLessThan(100); // …and no timer ever waited long for its turn
+  });
+});
