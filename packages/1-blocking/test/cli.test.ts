@@ -1,0 +1,98 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { parseTrace } from '@slow-poetry/shared';
+import { poetryDir, spawnServer, type ServerProcess } from '@slow-poetry/slow-server';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+
+import { runCli } from './run-cli.js';
+
+const running: ServerProcess[] = [];
+const serve = async (...args: string[]): Promise<number> => {
+  const server = await spawnServer(['--quiet', '--num-bytes', '50', '--delay', '0.002', ...args]);
+  running.push(server);
+  return server.port;
+};
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((server) => server.close()));
+});
+const scratch = mkdtempSync(join(tmpdir(), 'get-poetry-blocking-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const poem = (name: string): Buffer => readFileSync(join(poetryDir, name));
+const duration = String.raw`\d+:\d\d:\d\d\.\d{6}`;
+
+describe('get-poetry-blocking', () => {
+  it("prints the tutorial's lines, one task after another, and exits 0", async () => {
+    const ports = [await serve(join(poetryDir, 'ecstasy.txt')), await serve(join(poetryDir, 'science.txt'))];
+    const run = await runCli(ports.map(String));
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.lines).toHaveLength(5);
+    expect(run.lines[0]).toBe(`Task 1: get poetry from: 127.0.0.1:${ports[0]}`);
+    expect(run.lines[1]).toMatch(new RegExp(`^Task 1: got ${poem('ecstasy.txt').byteLength} bytes of poetry from 127\\.0\\.0\\.1:${ports[0]} in ${duration}$`));
+    expect(run.lines[2]).toBe(`Task 2: get poetry from: 127.0.0.1:${ports[1]}`);
+    expect(run.lines[3]).toMatch(new RegExp(`^Task 2: got ${poem('science.txt').byteLength} bytes of poetry from 127\\.0\\.0\\.1:${ports[1]} in ${duration}$`));
+    expect(run.lines[4]).toMatch(new RegExp(`^Got 2 poems in ${duration}$`));
+  });
+
+  it('reports a failed task, still runs the next one, and exits 1', async () => {
+    const stalled = await serve('--stall-after', '100', join(poetryDir, 'science.txt'));
+    const healthy = await serve(join(poetryDir, 'fascination.txt'));
+    const run = await runCli(['--timeout', '0.3', String(stalled), '1', String(healthy)]);
+    expect(run.status).toBe(1);
+    expect(run.lines[1]).toBe(
+      `Task 1: failed to get poetry from 127.0.0.1:${stalled} after 100 bytes: timed out (ETIMEDOUT): no data for 0.3 s`,
+    );
+    expect(run.lines[3]).toBe('Task 2: failed to get poetry from 127.0.0.1:1: connection refused (ECONNREFUSED)');
+    expect(run.lines[5]).toMatch(/^Task 3: got \d+ bytes of poetry from/);
+    expect(run.lines[6]).toMatch(/^Got 1 poem in .*; 2 tasks failed$/);
+  });
+
+  it('writes byte-exact poems and the partial bytes of a failed task with --out', async () => {
+    const whole = await serve(join(poetryDir, 'alla-sera.txt'));
+    const reset = await serve('--reset-after', '300', join(poetryDir, 'ecstasy.txt'));
+    const out = join(scratch, 'out');
+    const run = await runCli(['--out', out, String(whole), String(reset)]);
+    expect(run.status).toBe(1);
+    expect(readFileSync(join(out, 'task-1.txt')).equals(poem('alla-sera.txt'))).toBe(true);
+    expect(readFileSync(join(out, 'task-2.partial.txt')).equals(poem('ecstasy.txt').subarray(0, 300))).toBe(true);
+    expect(run.lines[3]).toMatch(/after 300 bytes: connection reset by peer \(ECONNRESET\)/);
+  });
+
+  it('writes a trace that shows the event loop held for the whole run', async () => {
+    const port = await serve('--delay', '0.01', join(poetryDir, 'science.txt'));
+    const trace = join(scratch, 'trace.jsonl');
+    const run = await runCli(['--trace', trace, String(port)]);
+    expect(run.status).toBe(0);
+    const events = parseTrace(readFileSync(trace, 'utf8'));
+    expect(events.map((e) => e.event).filter((e, i, all) => all.indexOf(e) === i)).toEqual([
+      'start',
+      'connected',
+      'chunk',
+      'done',
+      'end',
+    ]);
+    const end = events.at(-1)!;
+    if (end.event !== 'end') throw new Error('no end event');
+    // About 13 chunks 10 ms apart: the loop could not run once in all that time.
+    expect(end.loop.maxDelayMs).toBeGreaterThan(100);
+  });
+
+  it('turns bad input into one line on stderr and exit status 2', async () => {
+    for (const args of [[], ['--timeout', 'soon', '10000'], ['not-an-address:x'], ['--poller', 'poll', '10000']]) {
+      const run = await runCli(args);
+      expect(run.status).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr).toMatch(/^get-poetry-blocking: /);
+    }
+  });
+
+  it('explains itself with --help', async () => {
+    const run = await runCli(['--help']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^Usage: get-poetry-blocking \[options\] ADDRESS\.\.\./);
+  });
+});
