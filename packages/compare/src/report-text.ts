@@ -43,7 +43,8 @@ function apis(result: Comparison): string[] {
   const lines = ['1. The APIs: getPoetry as each package exports it (from its dist/get-poetry.d.ts)', ''];
   const w = Math.max(...result.stages.map((s) => name(s).length)) + 2;
   for (const stage of result.stages) {
-    const signature = stage.signature.length > 0 ? stage.signature : ['(no getPoetry declaration found)'];
+    const missing = stage.status === 'skipped' ? '(no getPoetry declaration yet)' : '(no getPoetry in dist/get-poetry.d.ts)';
+    const signature = stage.signature.length > 0 ? stage.signature : [missing];
     signature.forEach((line, i) => lines.push(`  ${(i === 0 ? name(stage) : '').padEnd(w)}${line}`));
     if (stage.returns) lines.push(`  ${''.padEnd(w)}returns: ${stage.returns}`);
   }
