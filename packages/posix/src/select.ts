@@ -50,6 +50,10 @@ class FdSet {
     this.view.setUint32(offset, this.view.getUint32(offset, littleEndian) | mask, littleEndian);
   }
 
+  clear(): void {
+    this.bytes.fill(0);
+  }
+
   has(fd: number): boolean {
     const [offset, mask] = this.locate(fd);
     return (this.view.getUint32(offset, littleEndian) & mask) !== 0;
@@ -90,7 +94,8 @@ function timeval(seconds: number): Buffer {
  * select(2), as Python's select.select(readable, writable, [], timeout): block
  * until at least one descriptor is ready (or `timeoutSeconds` pass; null waits
  * forever), then return the ready ones. A descriptor at or above FD_SETSIZE
- * throws an FdSetSizeError before anything is called.
+ * throws an FdSetSizeError before anything is called. Like Python's, it waits
+ * again when a signal interrupts it (EINTR).
  */
 export function select(readFds: readonly number[], writeFds: readonly number[], timeoutSeconds: number | null = null): Ready {
   const c = libc();
@@ -106,9 +111,20 @@ export function select(readFds: readonly number[], writeFds: readonly number[], 
     writes.set(fd);
     highest = Math.max(highest, fd);
   }
-  const timeout = timeoutSeconds === null ? null : timeval(timeoutSeconds);
-  const count = c.select(highest + 1, reads.bytes, writes.bytes, null, timeout) as number;
-  if (count < 0) throw posixError('select', lastErrno());
+  const deadline = timeoutSeconds === null ? null : performance.now() + timeoutSeconds * 1000;
+  let count: number;
+  for (;;) {
+    const timeout = deadline === null ? null : timeval(Math.max(0, deadline - performance.now()) / 1000);
+    count = c.select(highest + 1, reads.bytes, writes.bytes, null, timeout) as number;
+    if (count >= 0) break;
+    const errno = lastErrno();
+    if (errno !== c.platform.errno.EINTR) throw posixError('select', errno);
+    // A signal arrived (Node's handler for SIGCHLD, say): the sets are undefined now, so fill them again and retry.
+    reads.clear();
+    writes.clear();
+    readFds.forEach((fd) => reads.set(fd));
+    writeFds.forEach((fd) => writes.set(fd));
+  }
   // select() overwrote the sets: now only the ready descriptors' bits are on.
   return {
     readable: count === 0 ? [] : readFds.filter((fd) => reads.has(fd)),
@@ -142,9 +158,16 @@ export function poll(entries: readonly PollEntry[], timeoutMs: number): number[]
     view.setInt32(i * 8, entry.fd, littleEndian);
     view.setInt16(i * 8 + 4, entry.events, littleEndian);
   });
-  const timeout = timeoutMs < 0 ? -1 : Math.min(Math.ceil(timeoutMs), 2 ** 31 - 1);
-  const count = c.poll(buffer, entries.length, timeout) as number;
-  if (count < 0) throw posixError('poll', lastErrno());
+  const deadline = timeoutMs < 0 ? null : performance.now() + timeoutMs;
+  let count: number;
+  for (;;) {
+    const timeout = deadline === null ? -1 : Math.min(Math.ceil(Math.max(0, deadline - performance.now())), 2 ** 31 - 1);
+    count = c.poll(buffer, entries.length, timeout) as number;
+    if (count >= 0) break;
+    const errno = lastErrno();
+    // Interrupted by a signal: wait again for the time that is left (as Python does since PEP 475).
+    if (errno !== c.platform.errno.EINTR) throw posixError('poll', errno);
+  }
   return entries.map((_, i) => (count === 0 ? 0 : view.getUint16(i * 8 + 6, littleEndian)));
 }
 

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { closeSync, openSync, readdirSync } from 'node:fs';
 
 import koffi from 'koffi';
@@ -215,6 +217,23 @@ describe('select and poll', () => {
     } finally {
       socket.close();
     }
+  });
+
+  it('waits on through a signal (EINTR) for the time that was left', async () => {
+    const { port } = await peer('silent');
+    const socket = createConnection('127.0.0.1', port);
+    // A child that exits at once: Node's SIGCHLD handler interrupts the waits below.
+    const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    const exited = once(child, 'exit');
+    try {
+      const started = performance.now();
+      expect(select([socket.fd], [], 0.4)).toEqual({ readable: [], writable: [] });
+      expect(poll([{ fd: socket.fd, events: pollEvents().POLLIN }], 300)).toEqual([0]);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(690);
+    } finally {
+      socket.close();
+    }
+    await exited;
   });
 
   it('finds the right bit for descriptors in every word of the fd_set', () => {
