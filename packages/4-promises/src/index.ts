@@ -1,2 +1,8 @@
-// Work in progress: see the package's issue.
-export {};
+// Stage 4: promises and async iterables. The core is in get-poetry.ts; the command line in cli.ts.
+export {
+  abortError,
+  getPoetry,
+  poetryChunks,
+  type ChunkOptions,
+  type PoetryOptions,
+} from './get-poetry.js';
