@@ -1,0 +1,85 @@
+// When something goes wrong: a task that fails, a poem that arrives short but
+// is called whole, and bad input on compare's own command line.
+import { afterAll, describe, expect, it } from 'vitest';
+
+import type { Comparison } from '../src/index.js';
+import { runCompare } from './run-compare.js';
+import { makeToyStages } from './toy-stages.js';
+
+const toys = makeToyStages([
+  { stage: 1, mode: 'broken' },
+  { stage: 2, mode: 'liar' },
+  { stage: 3, mode: 'concurrent' },
+]);
+afterAll(() => toys.remove());
+
+describe('a stage whose task fails', () => {
+  it('exits 1 and names the failing stage and task, while the other stages still run', async () => {
+    const run = await runCompare(['--packages', toys.dir, '--speed', '20', '--width', '80']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      /^ {2}stage 1 \(toy broken\), task 2 \(fascination\.txt from 127\.0\.0\.1:\d+\): gave up on purpose$/m,
+    );
+    // The liar said "done" with a byte missing: compare checks every poem byte for byte.
+    expect(run.stdout).toMatch(
+      /^ {2}stage 2 \(toy liar\), task 1 \(ecstasy\.txt from 127\.0\.0\.1:\d+\): the poem differs from the server's \(2763 bytes, expected 2764\)$/m,
+    );
+    expect(run.stdout).toMatch(/^stage 3 \(toy concurrent\): 3 of 3 poems in [\d.]+ s/m);
+    expect(run.stdout).toContain('FAILED:');
+    // The failed task's row ends in an x.
+    expect(run.stdout).toMatch(/^ {4}2 fascination\.txt +[-#.]*x +[\d.]+ s$/m);
+  });
+
+  it('puts the failures in --json too, and names them on stderr', async () => {
+    const run = await runCompare(['--packages', toys.dir, '--speed', '20', '--json', '--stages', '1']);
+    expect(run.code).toBe(1);
+    const result = JSON.parse(run.stdout) as Comparison;
+    expect(result.ok).toBe(false);
+    expect(result.stages.map((s) => s.stage)).toEqual([1]);
+    expect(result.stages[0]!.run!.tasks.map((t) => t.status)).toEqual(['done', 'failed', 'done']);
+    expect(result.failures).toHaveLength(1);
+    expect(run.stderr).toMatch(/^slow-poetry-compare: stage 1 \(toy broken\), task 2 .*gave up on purpose\n$/);
+  });
+});
+
+describe("compare's command line", () => {
+  it.each([
+    [['--speed', '0'], '--speed must be greater than zero'],
+    [['--speed', 'fast'], "--speed takes a number of seconds, zero or more, not 'fast'"],
+    [['--stages', '9'], '--stages: there is no stage 9 (found: 1, 2, 3)'],
+    [['--stages', 'one'], "--stages takes a whole number at least 0, not 'one'"],
+    [['--poems', 'no-such-poem.txt'], "cannot read poem 'no-such-poem.txt': ENOENT"],
+    [['--num-bytes', '0'], "--num-bytes takes a whole number at least 1, not '0'"],
+    [['--delay', '0'], '--delay must be more than zero seconds'],
+    [['--bogus'], "unknown option '--bogus' (see --help)"],
+    [['10000'], "unexpected argument '10000' (see --help)"],
+  ])('rejects %j in one line with exit status 2', async (args, message) => {
+    const run = await runCompare(['--packages', toys.dir, ...args]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(`slow-poetry-compare: ${message}\n`);
+  });
+
+  it('explains itself with --help', async () => {
+    const run = await runCompare(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Usage: slow-poetry-compare \[options\]/);
+    for (const option of ['--speed', '--stages', '--poems', '--num-bytes', '--delay', '--svg', '--json']) {
+      expect(run.stdout).toContain(option);
+    }
+  });
+
+  it('takes the reader\'s own poems and server settings', async () => {
+    const run = await runCompare([
+      '--packages', toys.dir, '--stages', '3', '--json',
+      '--poems', 'alla-sera.txt,science.txt', '--num-bytes', '50', '--delay', '0.004',
+    ]);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as Comparison;
+    expect(result.servers.map((s) => [s.poem, s.numBytes, s.delayMs, s.chunks])).toEqual([
+      ['alla-sera.txt', 50, 4, 12],
+      ['science.txt', 50, 4, 14],
+    ]);
+    expect(result.stages[0]!.run!.tasks.every((t) => t.whole)).toBe(true);
+  });
+});
