@@ -1,2 +1,10 @@
-// Work in progress: see the package's issue.
-export {};
+// The benchmarks as a library (the CLI is cli.ts): the client table, the runner
+// and the cases, for anyone who wants the figures without the Markdown.
+export { fidelity, sceneIdeals, type FidelityRow } from './cases/fidelity.js';
+export { scale, scaleIdealMs, type ScaleResult, type ScaleRow } from './cases/scale.js';
+export { throughput, type ThroughputRow } from './cases/throughput.js';
+export { describeReasons, parseStage, runClient, type RunOptions, type RunResult } from './run.js';
+export type { ServerStats } from './server-child.js';
+export { startScene, startStatsServer } from './servers.js';
+export { renderReport, targets, writeReport, type BenchReport } from './report.js';
+export { benchClients, discoverStages, floorClient, type BenchClient, type Stage } from './stages.js';

@@ -1,0 +1,87 @@
+// Scale: N downloads at once of a 100-byte poem at the tutorial's pace (10 bytes
+// every 0.1 s: ideal 0.9 s), all from one server process, per client, beside the
+// plain node:net floor in the same run. The server is the bench's own child
+// (the same startServer as `slowpoetry`), which also times how late its chunks
+// leave: with 10,000 clients, that is "the server under load".
+//
+// No silent hangs: the server listens with a backlog sized for the burst (4096,
+// the kernel's somaxconn here; Node's default 511 overflows and the kernel drops
+// connections the client believes open), and every client runs with --timeout.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { idealDuration } from '@slow-poetry/slow-server';
+
+import { runClient, type RunResult } from '../run.js';
+import type { ServerStats } from '../server-child.js';
+import { startStatsServer } from '../servers.js';
+import type { BenchClient } from '../stages.js';
+
+export const scalePoemBytes = 100;
+export const scaleNumBytes = 10;
+export const scaleDelay = 0.1;
+export const scaleIdealMs = 1000 * idealDuration(scalePoemBytes, scaleNumBytes, scaleDelay);
+
+export interface ScaleRow {
+  n: number;
+  client: BenchClient;
+  idealMs: number;
+  result: RunResult;
+  server: ServerStats;
+}
+
+export interface ScaleResult {
+  rows: ScaleRow[];
+  /** Each client's peak memory with a single download, to subtract from the others. */
+  baselineRssKb: Map<string, number>;
+  skipped: string[];
+}
+
+export async function scale(
+  clients: BenchClient[],
+  sizes: number[],
+  options: { long: boolean },
+  log: (line: string) => void,
+): Promise<ScaleResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'slow-poetry-bench-scale-'));
+  const poemFile = join(dir, 'poem.txt');
+  // 100 bytes of verse, no more; the last chunk ends a line.
+  writeFileSync(poemFile, 'Slow words arrive, a few at a time;\nthe reader waits for every line.\n'.padEnd(scalePoemBytes - 1, '.') + '\n');
+  const server = await startStatsServer({ poemFile, numBytes: scaleNumBytes, delay: scaleDelay, backlog: 4096 });
+  const result: ScaleResult = { rows: [], baselineRssKb: new Map(), skipped: [] };
+  try {
+    const address = String(server.port);
+    for (const client of clients) {
+      const one = await runClient(client, [address], { timeout: 10, deadlineMs: 30_000 });
+      await server.stats();
+      result.baselineRssKb.set(client.key, one.maxRssKb);
+    }
+    for (const n of sizes) {
+      for (const client of clients) {
+        if (!client.concurrent && (n > 100 || !options.long)) {
+          result.skipped.push(
+            `${client.label} at ${n.toLocaleString('en')}: it downloads one poem after another (${((n * scaleIdealMs) / 1000).toFixed(0)} s)` +
+              (n > 100 ? '; run at 100 only' : '; only with --long'),
+          );
+          continue;
+        }
+        if (client.maxConnections !== undefined && n > client.maxConnections) {
+          result.skipped.push(`${client.label} at ${n.toLocaleString('en')}: select(2) takes descriptors below 1024 only`);
+          continue;
+        }
+        const idealMs = client.concurrent ? scaleIdealMs : n * scaleIdealMs;
+        const run = await runClient(client, Array<string>(n).fill(address), { timeout: 10, deadlineMs: idealMs * 3 + 60_000 });
+        const stats = await server.stats();
+        result.rows.push({ n, client, idealMs, result: run, server: stats });
+        log(`scale ${n} ${client.label}: ${run.ms === undefined ? 'no summary' : `${(run.ms / 1000).toFixed(3)} s`}, ${run.poems} poems, ${run.failed} failed, cpu ${run.cpuSeconds.toFixed(2)} s, rss ${(run.maxRssKb / 1024).toFixed(0)} MB`);
+        // Let the kernel and the server settle before the next burst.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return result;
+}

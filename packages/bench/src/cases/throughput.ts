@@ -1,0 +1,61 @@
+// Throughput: one big poem at zero delay in large chunks, so that only the client
+// limits the speed. Each client's MB/s against the plain node:net read loop, and
+// the time for 50 MB against 100 MB: it must double, not quadruple (a client that
+// joins its buffer on every chunk is quadratic).
+import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { poetryDir } from '@slow-poetry/slow-server';
+
+import { runClient, type RunResult } from '../run.js';
+import { startSlowpoetry } from '../servers.js';
+import type { BenchClient } from '../stages.js';
+
+export const megabyte = 1_000_000;
+export const chunkBytes = 1 << 20;
+
+export interface ThroughputRow {
+  client: BenchClient;
+  /** Size in MB → the run. */
+  runs: Map<number, RunResult>;
+}
+
+export async function throughput(clients: BenchClient[], sizesMb: number[], log: (line: string) => void): Promise<ThroughputRow[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'slow-poetry-bench-throughput-'));
+  const verse = readFileSync(join(poetryDir, 'ecstasy.txt'));
+  const servers = [];
+  try {
+    for (const mb of sizesMb) {
+      const file = join(dir, `poem-${mb}mb.txt`);
+      writeBigPoem(file, verse, mb * megabyte);
+      servers.push({ mb, server: await startSlowpoetry(['--num-bytes', String(chunkBytes), '--delay', '0', '--quiet', file]) });
+    }
+    const rows: ThroughputRow[] = [];
+    for (const client of clients) {
+      const row: ThroughputRow = { client, runs: new Map() };
+      for (const { mb, server } of servers) {
+        const run = await runClient(client, [String(server.port)], { timeout: 30, deadlineMs: 180_000 });
+        row.runs.set(mb, run);
+        log(`throughput ${mb} MB ${client.label}: ${run.ms === undefined ? 'no summary' : `${(run.ms / 1000).toFixed(3)} s`}, ${run.bytes} bytes`);
+      }
+      rows.push(row);
+    }
+    return rows;
+  } finally {
+    await Promise.all(servers.map(({ server }) => server.close()));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `size` bytes of the poem over and over, written a megabyte at a time. */
+function writeBigPoem(file: string, verse: Buffer, size: number): void {
+  const block = Buffer.alloc(megabyte);
+  for (let at = 0; at < megabyte; at += verse.byteLength) verse.copy(block, at);
+  const fd = openSync(file, 'w');
+  try {
+    for (let written = 0; written < size; written += megabyte) writeSync(fd, block, 0, Math.min(megabyte, size - written));
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,62 @@
+// The floor: a plain node:net client that does nothing but read. It opens every
+// connection at once, counts the bytes and keeps none of them (no report lines,
+// no poem, no trace). Whatever time it takes is what this machine, this server and
+// Node's event loop cost; a stage can only add to it.
+//
+//   node dist/floor-client.js [--timeout SECONDS] ADDRESS...
+//
+// Prints one JSON line: {"ms":…, "done":…, "failed":…, "bytes":…, "errors":{…}}.
+import net from 'node:net';
+
+import { monotonicMs, parseAddress } from '@slow-poetry/shared';
+
+export interface FloorResult {
+  /** From the first connect() to the last connection's end. */
+  ms: number;
+  /** Connections that ended with the server closing cleanly. */
+  done: number;
+  failed: number;
+  bytes: number;
+  /** How many failed with each error code. */
+  errors: Record<string, number>;
+}
+
+function main(argv: string[]): void {
+  let timeoutMs = 0;
+  const addresses = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--timeout') timeoutMs = Number(argv[++i]) * 1000;
+    else addresses.push(parseAddress(argv[i]!));
+  }
+  const result: FloorResult = { ms: 0, done: 0, failed: 0, bytes: 0, errors: {} };
+  let open = addresses.length;
+  const startedAt = monotonicMs();
+  const settle = (error?: Error): void => {
+    if (error) {
+      result.failed += 1;
+      const code = (error as NodeJS.ErrnoException).code ?? error.message;
+      result.errors[code] = (result.errors[code] ?? 0) + 1;
+    } else result.done += 1;
+    if (--open === 0) {
+      result.ms = monotonicMs() - startedAt;
+      process.stdout.write(JSON.stringify(result) + '\n');
+    }
+  };
+  for (const address of addresses) {
+    let settled = false;
+    const once = (error?: Error): void => {
+      if (settled) return;
+      settled = true;
+      socket.destroy();
+      settle(error);
+    };
+    const socket = net.connect(address);
+    if (timeoutMs > 0) socket.setTimeout(timeoutMs, () => once(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+    socket.on('data', (chunk: Buffer) => (result.bytes += chunk.byteLength));
+    socket.on('end', () => once());
+    socket.on('error', (error) => once(error));
+  }
+  if (addresses.length === 0) process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+main(process.argv.slice(2));

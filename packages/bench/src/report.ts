@@ -1,0 +1,304 @@
+// BENCHMARKS.md: the figures of one run, as Markdown tables, with each target
+// met or missed. The bench writes only between two markers, so that the notes
+// written by hand around them (reasons, caveats) survive a new run.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+
+import { fmtMs, type FidelityRow } from './cases/fidelity.js';
+import type { ScaleResult } from './cases/scale.js';
+import { megabyte, type ThroughputRow } from './cases/throughput.js';
+import { describeReasons, type RunResult } from './run.js';
+import type { BenchClient } from './stages.js';
+
+export const beginMarker = '<!-- bench:begin (written by slow-poetry-bench; edit outside these markers) -->';
+export const endMarker = '<!-- bench:end -->';
+
+export interface BenchReport {
+  command: string;
+  startedAt: Date;
+  seconds: number;
+  loadBefore: number[];
+  loadAfter: number[];
+  clients: BenchClient[];
+  skipped: string[];
+  fidelity?: FidelityRow[];
+  scale?: ScaleResult;
+  throughput?: ThroughputRow[];
+}
+
+export const targets = {
+  fidelitySpeed: 10,
+  fidelityWithin: 0.02,
+  scaleIdealAt1000: 1.5,
+  scaleFloorAt10000: 1.2,
+  /** 100 MB ÷ 50 MB time; linear is 2, quadratic 4. */
+  linearAtMost: 2.3,
+};
+
+const ratio = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '–' : `${x.toFixed(2)}×`);
+const ratio3 = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '–' : `${x.toFixed(3)}×`);
+const kb = (x: number): string => (Number.isFinite(x) ? `${Math.round(x).toLocaleString('en')} KB` : '–');
+const mb = (xKb: number): string => (Number.isFinite(xKb) ? `${(xKb / 1024).toFixed(0)} MB` : '–');
+const count = (n: number): string => n.toLocaleString('en');
+const mark = (ok: boolean | undefined): string => (ok === undefined ? 'not measured' : ok ? '**met**' : '**missed**');
+
+/** What went wrong in a run, if anything, in a few words. */
+function trouble(result: RunResult): string {
+  const parts = [];
+  if (result.hung) parts.push('killed at its deadline (hung)');
+  if (result.failed > 0) parts.push(describeReasons(result.reasons) || `${result.failed} failed`);
+  if (result.ms === undefined && !result.hung) parts.push(`no summary line${result.stderr ? `: ${result.stderr}` : ''}`);
+  return parts.join('; ');
+}
+
+function table(head: string[], rows: string[][]): string {
+  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+}
+
+function stageLabel(client: BenchClient): string {
+  return client.label;
+}
+
+export function renderReport(report: BenchReport): string {
+  const out: string[] = [];
+  const cpus = os.cpus();
+  out.push('## The run', '');
+  out.push(`- Command: \`${report.command}\` (from the repository root; it builds first).`);
+  out.push(`- When: ${report.startedAt.toISOString()}, ${report.seconds.toFixed(0)} s in all.`);
+  out.push(
+    `- Machine: ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ` +
+      `${os.type()} ${os.release()} (${os.arch()}), Node ${process.version}.`,
+  );
+  out.push(
+    `- Load average (1 min) before and after: ${report.loadBefore[0]!.toFixed(2)} and ${report.loadAfter[0]!.toFixed(2)} ` +
+      '(other work on the machine shares its cores with the bench).',
+  );
+  out.push(`- Clients: ${report.clients.map(stageLabel).join(', ')}. Each run is one process, measured once.`);
+  if (report.skipped.length > 0) out.push(`- Not run: ${report.skipped.join('; ')}.`);
+  out.push('');
+
+  out.push('## Targets', '');
+  out.push(table(['Target', 'Worst case', 'Verdict'], targetRows(report)), '');
+
+  const lines = stageLines(report);
+  if (lines.length > 0) {
+    out.push('## Each stage in one line', '', 'For the stage READMEs to quote.', '');
+    out.push(...lines.map((line) => `- ${line}`), '');
+  }
+
+  if (report.fidelity) {
+    out.push('## Schedule fidelity', '');
+    out.push(
+      "The tutorial's three servers (`slowpoetry-scene`, 0.1 s between chunks ÷ speed). Ideal: the sum of the three downloads for the blocking client, the slowest one for the others. Total: the client's own summary line.",
+      '',
+    );
+    out.push(
+      table(
+        ['Speed', 'Client', 'Ideal', 'Total', 'Total ÷ ideal', 'Trouble'],
+        report.fidelity.map((row) => [
+          `${row.speed}`,
+          row.client.label,
+          fmtMs(row.idealMs),
+          fmtMs(row.result.ms),
+          ratio3(row.result.ms === undefined ? undefined : row.result.ms / row.idealMs),
+          trouble(row.result),
+        ]),
+      ),
+      '',
+    );
+  }
+
+  if (report.scale) {
+    const scale = report.scale;
+    out.push('## Scale', '');
+    out.push(
+      'N downloads at once of a 100-byte poem, 10 bytes every 0.1 s (ideal 0.9 s each), from one server process with a listen backlog of 4096; every client with `--timeout 10`. ' +
+        'Total ÷ floor compares with the plain `node:net` reader at the same N in the same run. CPU: user + system seconds of the client process; peak RSS from `/usr/bin/time`; ' +
+        'memory per connection: (peak RSS − peak RSS with one download) ÷ N.',
+      '',
+    );
+    const floorAt = new Map(scale.rows.filter((row) => row.client.key === 'floor').map((row) => [row.n, row.result.ms]));
+    out.push(
+      table(
+        ['Downloads', 'Client', 'Total', '÷ ideal', '÷ floor', 'CPU s', 'Peak RSS', 'Per connection', 'Poems', 'Trouble'],
+        scale.rows.map((row) => {
+          const base = scale.baselineRssKb.get(row.client.key) ?? NaN;
+          const floor = floorAt.get(row.n);
+          return [
+            count(row.n),
+            row.client.label,
+            fmtMs(row.result.ms),
+            ratio(row.result.ms === undefined ? undefined : row.result.ms / row.idealMs),
+            row.client.concurrent ? ratio(row.result.ms === undefined || floor === undefined ? undefined : row.result.ms / floor) : '–',
+            row.result.cpuSeconds.toFixed(2),
+            mb(row.result.maxRssKb),
+            kb((row.result.maxRssKb - base) / row.n),
+            `${count(row.result.poems)} / ${count(row.n)}`,
+            trouble(row.result),
+          ];
+        }),
+      ),
+      '',
+    );
+    if (scale.skipped.length > 0) out.push(`Not run: ${scale.skipped.join('; ')}.`, '');
+
+    const big = Math.max(...scale.rows.map((row) => row.n));
+    out.push('## The server under load', '');
+    out.push(
+      `How late the server process handed each chunk to the kernel, against its schedule (chunk k at connection start + k × 0.1 s), while serving ${count(big)} clients at once — one row per client run, the floor's first (the client shares the machine's two cores with the server).`,
+      '',
+    );
+    out.push(
+      table(
+        ['Client', 'Connections', 'Chunks', 'Late: median', '99th percentile', 'Worst', 'Connections ended'],
+        scale.rows
+          .filter((row) => row.n === big)
+          .map((row) => [
+            row.client.label,
+            count(row.server.clients),
+            count(row.server.chunks),
+            `${row.server.lateMedianMs.toFixed(1)} ms`,
+            `${row.server.lateP99Ms.toFixed(1)} ms`,
+            `${row.server.lateMaxMs.toFixed(1)} ms`,
+            Object.entries(row.server.outcomes)
+              .map(([outcome, n]) => `${count(n)} ${outcome}`)
+              .join(', '),
+          ]),
+      ),
+      '',
+    );
+  }
+
+  if (report.throughput) {
+    out.push('## Throughput', '');
+    out.push(
+      `One poem of 50 MB and one of 100 MB (1 MB = 10⁶ bytes), from \`slowpoetry --delay 0 --num-bytes ${1 << 20}\`. MB/s from the 100 MB run. Linear: the 100 MB download takes about twice as long as the 50 MB one (quadratic buffering would take four times).`,
+      '',
+    );
+    const floor = report.throughput.find((row) => row.client.key === 'floor');
+    const rate = (run: RunResult | undefined, size: number): number | undefined =>
+      run?.ms === undefined ? undefined : (size * megabyte) / megabyte / (run.ms / 1000);
+    const sizes = [...(report.throughput[0]?.runs.keys() ?? [])];
+    const biggest = Math.max(...sizes);
+    const smallest = Math.min(...sizes);
+    const floorRate = rate(floor?.runs.get(biggest), biggest);
+    out.push(
+      table(
+        ['Client', ...sizes.map((size) => `${size} MB`), 'MB/s', '÷ floor', `${biggest} MB ÷ ${smallest} MB time`, 'Peak RSS', 'CPU s', 'Trouble'],
+        report.throughput.map((row) => {
+          const big = row.runs.get(biggest);
+          const small = row.runs.get(smallest);
+          const r = rate(big, biggest);
+          const whole = [...row.runs.entries()].every(([size, run]) => run.bytes === size * megabyte);
+          return [
+            row.client.label,
+            ...sizes.map((size) => fmtMs(row.runs.get(size)?.ms)),
+            r === undefined ? '–' : r.toFixed(0),
+            ratio(r === undefined || floorRate === undefined ? undefined : r / floorRate),
+            ratio(big?.ms === undefined || small?.ms === undefined ? undefined : big.ms / small.ms),
+            mb(big?.maxRssKb ?? NaN),
+            big?.cpuSeconds.toFixed(2) ?? '–',
+            [whole ? '' : 'bytes missing', ...[...row.runs.values()].map(trouble)].filter(Boolean).join('; '),
+          ];
+        }),
+      ),
+      '',
+    );
+  }
+  return out.join('\n');
+}
+
+function targetRows(report: BenchReport): string[][] {
+  const rows: string[][] = [];
+  const worst = <T>(items: T[], score: (item: T) => number): T | undefined =>
+    items.reduce<T | undefined>((a, b) => (a === undefined || score(b) > score(a) ? b : a), undefined);
+
+  const fid = report.fidelity?.filter((row) => row.speed === targets.fidelitySpeed && row.client.stage !== undefined) ?? [];
+  const off = (row: FidelityRow): number => (row.result.ms === undefined ? Infinity : Math.abs(row.result.ms / row.idealMs - 1));
+  const fw = worst(fid, off);
+  rows.push([
+    `Schedule fidelity: every stage within ${targets.fidelityWithin * 100}% of ideal at speed ${targets.fidelitySpeed}`,
+    fw ? `${fw.client.label}: ${ratio3(fw.result.ms === undefined ? undefined : fw.result.ms / fw.idealMs)}` : '–',
+    mark(fw === undefined ? undefined : off(fw) <= targets.fidelityWithin),
+  ]);
+
+  const scale = report.scale?.rows ?? [];
+  const at1000 = scale.filter((row) => row.n === 1000 && row.client.concurrent && row.client.stage !== undefined);
+  const over = (row: (typeof scale)[number]): number => (row.result.ms === undefined || row.result.failed > 0 ? Infinity : row.result.ms / row.idealMs);
+  const sw = worst(at1000, over);
+  rows.push([
+    `Scale: at 1,000 downloads, every concurrent stage within ${targets.scaleIdealAt1000}× ideal`,
+    sw ? `${sw.client.label}: ${ratio(over(sw))}` : '–',
+    mark(sw === undefined ? undefined : over(sw) <= targets.scaleIdealAt1000),
+  ]);
+
+  const floor10k = scale.find((row) => row.n === 10_000 && row.client.key === 'floor')?.result.ms;
+  const at10k = scale.filter((row) => row.n === 10_000 && row.client.stage !== undefined);
+  const vsFloor = (row: (typeof scale)[number]): number =>
+    row.result.ms === undefined || floor10k === undefined || row.result.failed > 0 || row.result.hung ? Infinity : row.result.ms / floor10k;
+  const tw = worst(at10k, vsFloor);
+  const failedAt10k = at10k.reduce((sum, row) => sum + (row.n - row.result.poems), 0);
+  rows.push([
+    `Scale: at 10,000 downloads, every concurrent stage within ${targets.scaleFloorAt10000}× the plain client, not one download hung`,
+    tw ? `${tw.client.label}: ${ratio(vsFloor(tw))}; downloads not completed: ${failedAt10k}` : '–',
+    mark(tw === undefined ? undefined : vsFloor(tw) <= targets.scaleFloorAt10000 && failedAt10k === 0),
+  ]);
+
+  const tp = (report.throughput ?? []).filter((row) => row.client.stage !== undefined);
+  const sizes = [...(tp[0]?.runs.keys() ?? [])];
+  const growth = (row: ThroughputRow): number => {
+    const big = row.runs.get(Math.max(...sizes))?.ms;
+    const small = row.runs.get(Math.min(...sizes))?.ms;
+    return big === undefined || small === undefined ? Infinity : big / small;
+  };
+  const gw = worst(tp, growth);
+  rows.push([
+    `Throughput: ${Math.max(...sizes, 0)} MB takes about twice as long as ${Math.min(...sizes, 0)} MB (at most ${targets.linearAtMost}×): no quadratic buffering`,
+    gw ? `${gw.client.label}: ${ratio(growth(gw))}` : '–',
+    mark(gw === undefined ? undefined : growth(gw) <= targets.linearAtMost),
+  ]);
+  return rows;
+}
+
+/** One line per stage with its headline figures. */
+function stageLines(report: BenchReport): string[] {
+  const keys = report.clients.filter((client) => client.stage !== undefined);
+  return keys.map((client) => {
+    const parts: string[] = [];
+    const fid = report.fidelity?.find((row) => row.client.key === client.key && row.speed === targets.fidelitySpeed);
+    if (fid?.result.ms !== undefined) parts.push(`the scene at speed ${fid.speed} in ${ratio3(fid.result.ms / fid.idealMs)} ideal`);
+    const rows = report.scale?.rows.filter((row) => row.client.key === client.key) ?? [];
+    const top = rows.at(-1);
+    if (top?.result.ms !== undefined) {
+      const floor = report.scale?.rows.find((row) => row.n === top.n && row.client.key === 'floor')?.result.ms;
+      const base = report.scale?.baselineRssKb.get(client.key) ?? NaN;
+      parts.push(
+        `${count(top.n)} downloads ${client.concurrent ? 'at once' : 'one after another'} in ${fmtMs(top.result.ms)} ` +
+          `(${ratio(top.result.ms / top.idealMs)} ideal${client.concurrent && floor !== undefined ? `, ${ratio(top.result.ms / floor)} the plain node:net client` : ''}; ` +
+          `${top.result.cpuSeconds.toFixed(2)} CPU s, ${kb((top.result.maxRssKb - base) / top.n)} per connection` +
+          `${top.result.poems < top.n ? `; ${count(top.n - top.result.poems)} failed` : ''})`,
+      );
+    }
+    const tp = report.throughput?.find((row) => row.client.key === client.key);
+    if (tp) {
+      const size = Math.max(...tp.runs.keys());
+      const run = tp.runs.get(size);
+      if (run?.ms !== undefined) parts.push(`${size} MB at ${(size / (run.ms / 1000)).toFixed(0)} MB/s`);
+    }
+    return `**${client.label}**: ${parts.join('; ') || 'no figures'}.`;
+  });
+}
+
+/** Put the rendered report between the markers of `path`, keeping what is outside them. */
+export function writeReport(path: string, body: string): void {
+  const block = `${beginMarker}\n\n${body.trim()}\n\n${endMarker}`;
+  if (!existsSync(path)) {
+    writeFileSync(path, `# Benchmarks\n\n${block}\n`);
+    return;
+  }
+  const text = readFileSync(path, 'utf8');
+  const begin = text.indexOf(beginMarker);
+  const end = text.indexOf(endMarker);
+  const next = begin >= 0 && end > begin ? text.slice(0, begin) + block + text.slice(end + endMarker.length) : `${text.trimEnd()}\n\n${block}\n`;
+  writeFileSync(path, next);
+}
