@@ -1,2 +1,3 @@
-// Work in progress: see the package's issue.
-export {};
+// Stage 2: non-blocking sockets and a select(2) loop written by hand.
+export { getPoetry, type PoemResult, type SelectLoopOptions } from './get-poetry.js';
+export { type Poller } from './wait.js';

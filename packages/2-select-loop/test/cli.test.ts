@@ -1,0 +1,117 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { parseTrace } from '@slow-poetry/shared';
+import { poetryDir, spawnServer, type ServerProcess } from '@slow-poetry/slow-server';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+
+import { runCli } from './run-cli.js';
+
+const running: ServerProcess[] = [];
+const serve = async (...args: string[]): Promise<number> => {
+  const server = await spawnServer(['--quiet', '--num-bytes', '50', '--delay', '0.005', ...args]);
+  running.push(server);
+  return server.port;
+};
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((server) => server.close()));
+});
+const scratch = mkdtempSync(join(tmpdir(), 'get-poetry-select-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const poem = (name: string): Buffer => readFileSync(join(poetryDir, name));
+const duration = String.raw`\d+:\d\d:\d\d\.\d{6}`;
+
+describe('get-poetry-select', () => {
+  it("prints the tutorial's lines, the tasks' reads mixed together, and exits 0", async () => {
+    const ports = [await serve(join(poetryDir, 'ecstasy.txt')), await serve(join(poetryDir, 'science.txt'))];
+    const run = await runCli(ports.map(String));
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe('');
+    const { lines } = run;
+    const chunkLine = new RegExp(`^Task ([12]): got (\\d+) bytes of poetry from 127\\.0\\.0\\.1:(${ports[0]}|${ports[1]})$`);
+    const reads = lines.filter((line) => chunkLine.test(line));
+    // Every read printed, adding up to each poem.
+    const total = (task: string): number =>
+      reads.filter((line) => line.startsWith(`Task ${task}:`)).reduce((sum, line) => sum + Number(chunkLine.exec(line)![2]), 0);
+    expect(total('1')).toBe(poem('ecstasy.txt').byteLength);
+    expect(total('2')).toBe(poem('science.txt').byteLength);
+    // Interleaved: task 2's first read comes before task 1's last.
+    expect(lines.findIndex((line) => line.startsWith('Task 2: got'))).toBeLessThan(
+      lines.findLastIndex((line) => line.startsWith('Task 1: got')),
+    );
+    // Task 2's poem is shorter: it finishes first.
+    expect(lines.indexOf('Task 2 finished')).toBeLessThan(lines.indexOf('Task 1 finished'));
+    expect(lines.slice(-3)).toEqual([
+      `Task 1: ${poem('ecstasy.txt').byteLength} bytes of poetry`,
+      `Task 2: ${poem('science.txt').byteLength} bytes of poetry`,
+      expect.stringMatching(new RegExp(`^Got 2 poems in ${duration}$`)),
+    ]);
+  });
+
+  it('leaves out the line per read with --quiet, and waits with poll when asked', async () => {
+    const port = await serve(join(poetryDir, 'science.txt'));
+    const run = await runCli(['--quiet', '--poller', 'poll', String(port)]);
+    expect(run.status).toBe(0);
+    expect(run.lines).toEqual([
+      'Task 1 finished',
+      `Task 1: ${poem('science.txt').byteLength} bytes of poetry`,
+      expect.stringMatching(/^Got 1 poem in /),
+    ]);
+  });
+
+  it('reports failed tasks, finishes the others, and exits 1', async () => {
+    const stalled = await serve('--stall-after', '100', join(poetryDir, 'science.txt'));
+    const healthy = await serve(join(poetryDir, 'fascination.txt'));
+    const run = await runCli(['--quiet', '--timeout', '0.3', String(stalled), '1', String(healthy)]);
+    expect(run.status).toBe(1);
+    expect(run.lines).toContain('Task 2: failed to get poetry from 127.0.0.1:1: connection refused (ECONNREFUSED)');
+    expect(run.lines).toContain(
+      `Task 1: failed to get poetry from 127.0.0.1:${stalled} after 100 bytes: timed out (ETIMEDOUT): no data for 0.3 s`,
+    );
+    expect(run.lines).toContain('Task 3 finished');
+    expect(run.lines.at(-1)).toMatch(/^Got 1 poem in .*; 2 tasks failed$/);
+  });
+
+  it('writes byte-exact poems, partial bytes apart, and a trace', async () => {
+    const whole = await serve(join(poetryDir, 'alla-sera.txt'));
+    const reset = await serve('--reset-after', '300', join(poetryDir, 'ecstasy.txt'));
+    const out = join(scratch, 'out');
+    const trace = join(scratch, 'trace.jsonl');
+    const run = await runCli(['--quiet', '--out', out, '--trace', trace, String(whole), String(reset)]);
+    expect(run.status).toBe(1);
+    expect(readFileSync(join(out, 'task-1.txt')).equals(poem('alla-sera.txt'))).toBe(true);
+    expect(readFileSync(join(out, 'task-2.partial.txt')).equals(poem('ecstasy.txt').subarray(0, 300))).toBe(true);
+    const events = parseTrace(readFileSync(trace, 'utf8'));
+    expect(events[0]).toMatchObject({ event: 'start', stage: 'select' });
+    expect(events.filter((e) => e.event === 'connected')).toHaveLength(2);
+    expect(events.find((e) => e.event === 'failed')).toMatchObject({ task: 2, bytes: 300 });
+    expect(events.find((e) => e.event === 'done')).toMatchObject({ task: 1, bytes: poem('alla-sera.txt').byteLength });
+    const end = events.at(-1)!;
+    if (end.event !== 'end') throw new Error('no end event');
+    expect(end.status).toBe(1);
+    // Our loop held the thread all along: Node's own loop never got to run a timer.
+    expect(end.loop.maxDelayMs).toBeGreaterThan(50);
+  });
+
+  it("stops with one clear line when select's 1024 limit is reached", async () => {
+    const port = await serve('--delay', '0.001', join(poetryDir, 'science.txt'));
+    const run = await runCli(['--quiet', ...new Array<string>(1030).fill(String(port))]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^get-poetry-select: error: select\(\) can only watch descriptors below FD_SETSIZE \(1024\).*--poller poll\)$/),
+    ]);
+  });
+
+  it('turns bad input into one line on stderr and exit status 2', async () => {
+    for (const args of [[], ['--poller', 'epoll', '10000'], ['--timeout', '0', '10000'], ['[::1:10000']]) {
+      const run = await runCli(args);
+      expect(run.status).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr).toMatch(/^get-poetry-select: /);
+    }
+  });
+});
