@@ -98,18 +98,20 @@ function figure(title: string, groups: Group[], axisMs: number): string {
     );
   });
   const legendY = y + 40;
-  const legend = [
-    `<line x1="24" y1="${legendY - 4}" x2="54" y2="${legendY - 4}" stroke="${colors.waiting}" stroke-dasharray="2 3"/>`,
-    `<text x="60" y="${legendY}">waiting for its turn</text>`,
-    `<rect x="200" y="${legendY - 9}" width="30" height="10" fill="${colors.connected}"/>`,
-    `<text x="236" y="${legendY}">connected, waiting for bytes</text>`,
-    `<path d="M420 ${legendY - 12}v16M424 ${legendY - 12}v16M428 ${legendY - 12}v16" stroke="${colors.chunk}"/>`,
-    `<text x="436" y="${legendY}">bytes arrived</text>`,
-    `<rect x="540" y="${legendY - 12}" width="3" height="16" fill="${colors.done}"/>`,
-    `<text x="550" y="${legendY}">poem done</text>`,
-    `<path d="M640 ${legendY - 9}l10 10M650 ${legendY - 9}l-10 10" stroke="${colors.failed}" stroke-width="2"/>`,
-    `<text x="658" y="${legendY}">failed</text>`,
+  // The legend: a symbol, then its words, left to right (about 7 px a character at 13 px).
+  const symbols: Array<[(x: number) => string, string]> = [
+    [(x) => `<line x1="${x}" y1="${legendY - 4}" x2="${x + 24}" y2="${legendY - 4}" stroke="${colors.waiting}" stroke-dasharray="2 3"/>`, 'waiting for its turn'],
+    [(x) => `<rect x="${x}" y="${legendY - 9}" width="24" height="10" fill="${colors.connected}"/>`, 'connected, waiting for bytes'],
+    [(x) => `<path d="M${x + 6} ${legendY - 12}v16M${x + 12} ${legendY - 12}v16M${x + 18} ${legendY - 12}v16" stroke="${colors.chunk}"/>`, 'bytes arrived'],
+    [(x) => `<rect x="${x + 10}" y="${legendY - 12}" width="3" height="16" fill="${colors.done}"/>`, 'poem done'],
+    [(x) => `<path d="M${x + 7} ${legendY - 9}l10 10M${x + 17} ${legendY - 9}l-10 10" stroke="${colors.failed}" stroke-width="2"/>`, 'failed'],
   ];
+  const legend: string[] = [];
+  let x = 24;
+  for (const [symbol, words] of symbols) {
+    legend.push(symbol(x), `<text x="${x + 30}" y="${legendY}">${escapeXml(words)}</text>`);
+    x += 30 + words.length * 7 + 24;
+  }
   const height = legendY + 16;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="13" fill="${colors.text}">`,
