@@ -118,6 +118,23 @@ function timelines(result: Comparison, ran: StageResult[], width: number): strin
     }
   }
   lines.push('', ...axis(axisMs, cols, stepMs, labelWidth));
+
+  // The same runs up close: a column a quarter of a tick, so that each read is a
+  // '#' of its own and the waiting between reads shows as '-'.
+  const tick = result.servers[0]?.delayMs ?? 0;
+  if (tick > 0) {
+    const zoomStep = tick / 4;
+    const zoomCols = Math.min(cols, Math.ceil(axisMs / zoomStep));
+    lines.push(
+      '',
+      `  Up close: the first ${seconds(zoomCols * zoomStep)} (one column = ${+zoomStep.toFixed(3)} ms, a quarter of the servers' tick)`,
+    );
+    for (const stage of ran) {
+      lines.push('', `  stage ${name(stage)}`);
+      for (const lane of lanes(stage)) lines.push(`    ${lane.label.padEnd(maxLabel)}  ${row(lane, zoomCols, zoomStep)}`);
+    }
+    lines.push('', ...axis(zoomCols * zoomStep, zoomCols, zoomStep, labelWidth));
+  }
   return lines;
 }
 
@@ -132,8 +149,9 @@ export function row(lane: Lane, cols: number, stepMs: number): string {
     else if (lane.connectedMs === undefined || from + stepMs <= lane.connectedMs) cells.push('.');
     else cells.push('-');
   }
-  for (const at of lane.arrivals) cells[col(at)] = '#';
-  if (lane.endMs !== undefined) cells[col(lane.endMs)] = lane.outcome === 'done' ? '|' : 'x';
+  const inView = (ms: number): boolean => ms <= cols * stepMs + 1e-6;
+  for (const at of lane.arrivals) if (inView(at)) cells[col(at)] = '#';
+  if (lane.endMs !== undefined && inView(lane.endMs)) cells[col(lane.endMs)] = lane.outcome === 'done' ? '|' : 'x';
   return cells.join('');
 }
 

@@ -160,9 +160,13 @@ describe('a comparison of toy stages at speed 20', () => {
     expect(text).toContain('skipped stage 4 toy concurrent: not written yet');
     // The sequential stage's last task waits for its turn before any bytes arrive.
     const rows = text.split('\n').filter((line) => line.startsWith('    3 science.txt'));
-    expect(rows).toHaveLength(3);
+    expect(rows).toHaveLength(6); // three stages on the shared axis, then the same three up close
     expect(rows[0]).toMatch(/^ {4}3 science\.txt +\.{10,}[-#]*#[-#]*\|/);
     expect(rows[1]).toMatch(/^ {4}3 science\.txt +[-#]{0,2}#[-#]*\| /);
+    // Up close, a column is a quarter of a tick: reads are '#' apart, with the waiting between them as '-'.
+    expect(text).toContain("one column = 1.25 ms, a quarter of the servers' tick");
+    expect(rows[3]).toMatch(/^ {4}3 science\.txt +\.+$/);
+    expect(rows[4]).toMatch(/^ {4}3 science\.txt +[.-]{0,3}(#-+){5,}/);
     expect(text).toContain('Every poem arrived whole, byte for byte, in 3 stages.');
   });
 
