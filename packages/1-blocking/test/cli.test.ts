@@ -6,7 +6,7 @@ import { parseTrace } from '@slow-poetry/shared';
 import { poetryDir, spawnServer, type ServerProcess } from '@slow-poetry/slow-server';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
-import { runCli } from './run-cli.js';
+import { runCli, startCli } from './run-cli.js';
 
 const running: ServerProcess[] = [];
 const serve = async (...args: string[]): Promise<number> => {
@@ -94,5 +94,19 @@ describe('get-poetry-blocking', () => {
     const run = await runCli(['--help']);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^Usage: get-poetry-blocking \[options\] ADDRESS\.\.\./);
+  });
+});
+
+describe('get-poetry-blocking and Ctrl-C', () => {
+  it('is ended by SIGINT at once, even while the thread waits in recv()', async () => {
+    const stalled = await serve('--stall-after', '100', join(poetryDir, 'science.txt'));
+    const cli = startCli([String(stalled)]);
+    await cli.printed(/Task 1: get poetry from/);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // well inside the stalled recv()
+    cli.child.kill('SIGINT');
+    const run = await cli.done;
+    // No JavaScript can run while the thread is in recv(): the signal's default action ends the process
+    // (a shell reports it as exit status 130).
+    expect(run.signal).toBe('SIGINT');
   });
 });

@@ -6,7 +6,7 @@ import { parseTrace } from '@slow-poetry/shared';
 import { poetryDir, spawnServer, type ServerProcess } from '@slow-poetry/slow-server';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
-import { runCli } from './run-cli.js';
+import { runCli, startCli } from './run-cli.js';
 
 const running: ServerProcess[] = [];
 const serve = async (...args: string[]): Promise<number> => {
@@ -113,5 +113,17 @@ describe('get-poetry-select', () => {
       expect(run.stderr.trim().split('\n')).toHaveLength(1);
       expect(run.stderr).toMatch(/^get-poetry-select: /);
     }
+  });
+});
+
+describe('get-poetry-select and Ctrl-C', () => {
+  it('is ended by SIGINT at once, even while the loop waits in select()', async () => {
+    const stalled = await serve('--stall-after', '100', join(poetryDir, 'science.txt'));
+    const cli = startCli([String(stalled)]);
+    await cli.printed(/Task 1: got/);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    cli.child.kill('SIGINT');
+    const run = await cli.done;
+    expect(run.signal).toBe('SIGINT');
   });
 });
