@@ -25,7 +25,9 @@ export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const code = (error as CodedError).code;
   if (code !== undefined && reasons[code] !== undefined) {
-    const detail = error.message && !error.message.includes(code) ? `: ${error.message}` : '';
+    // Leave out a message that only repeats the code or the reason (e.g. Ctrl-C's 'interrupted').
+    const repeats = error.message.includes(code) || error.message === reasons[code];
+    const detail = error.message && !repeats ? `: ${error.message}` : '';
     return `${reasons[code]} (${code})${detail}`;
   }
   return error.message.split('\n')[0] ?? error.name;

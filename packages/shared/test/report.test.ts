@@ -47,5 +47,6 @@ describe('report lines', () => {
     expect(describeError(poemTooLongError(100))).toBe('poem too long (EPOEMTOOLONG): more than 100 bytes');
     expect(describeError(new Error('first line\nsecond line'))).toBe('first line');
     expect(describeError('plain')).toBe('plain');
+    expect(describeError(codedError('EINTERRUPTED', 'interrupted'))).toBe('interrupted (EINTERRUPTED)');
   });
 });
