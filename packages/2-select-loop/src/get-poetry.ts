@@ -103,15 +103,12 @@ export function getPoetry(addresses: Address[], options: SelectLoopOptions = {})
     download.deadline = performance.now() + timeoutMs;
     options.onConnected?.(download.task);
   };
-  const connectFailed = (download: Download, error: Error): void => {
-    if (download.untried.length > 0) tryTo(download, () => connectNext(download));
-    else fail(download, error);
-  };
+  /** Run one step of a download; if it throws, that download alone fails (or tries its next address). */
   const tryTo = (download: Download, step: () => void): void => {
     try {
       step();
     } catch (error) {
-      if (download.state === 'connecting' && download.untried.length > 0) connectFailed(download, error as Error);
+      if (download.state === 'connecting' && download.untried.length > 0) tryTo(download, () => connectNext(download));
       else fail(download, error as Error);
     }
   };
@@ -159,9 +156,11 @@ export function getPoetry(addresses: Address[], options: SelectLoopOptions = {})
 
       for (const fd of ready.writable) {
         const download = bySocket.get(fd)!;
-        const error = download.socket!.pendingError(); // how did the connect end?
-        if (error === undefined) connected(download);
-        else connectFailed(download, error);
+        tryTo(download, () => {
+          const error = download.socket!.pendingError(); // writable: the connect is over; did it work?
+          if (error !== undefined) throw error;
+          connected(download);
+        });
       }
       for (const fd of ready.readable) {
         const download = bySocket.get(fd)!;
