@@ -166,7 +166,7 @@ describe('a comparison of toy stages at speed 20', () => {
     // Up close, a column is a quarter of a tick: reads are '#' apart, with the waiting between them as '-'.
     expect(text).toContain("one column = 1.25 ms, a quarter of the servers' tick");
     expect(rows[3]).toMatch(/^ {4}3 science\.txt +\.+$/);
-    expect(rows[4]).toMatch(/^ {4}3 science\.txt +[.-]{0,3}(#-+){5,}/);
+    expect(rows[4]).toMatch(/^ {4}3 science\.txt +[.-]*(#-+){5,}/);
     expect(text).toContain('Every poem arrived whole, byte for byte, in 3 stages.');
   });
 
