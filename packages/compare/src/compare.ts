@@ -2,6 +2,7 @@
 // them one after another (never two at once, so that no run slows another), and
 // gather what each did into one result that the text report, the SVG figures
 // and --json all draw from.
+import { availableParallelism, loadavg } from 'node:os';
 import { relative } from 'node:path';
 
 import { UsageError } from '@slow-poetry/slow-server';
@@ -71,6 +72,11 @@ export interface Comparison {
   stages: StageResult[];
   /** The longest total over all stages: the shared time axis of the timelines. */
   axisMs: number;
+  /**
+   * The machine's one-minute load average before and after the run, and its
+   * processors: on a busy machine other programs' work shows up as lateness.
+   */
+  machine: { cpus: number; loadBefore: number; loadAfter: number };
   /** Every stage that was asked for ran and got every poem whole. */
   ok: boolean;
   failures: string[];
@@ -89,6 +95,7 @@ export async function compare(options: CompareOptions = {}): Promise<Comparison>
   const sum = ideals.reduce((a, b) => a + b, 0);
   const max = Math.max(0, ...ideals);
   const progress = options.progress;
+  const loadBefore = loadavg()[0]!;
 
   const servers = await startServers(plans);
   const targets = servers.map((server, i) => ({ address: `${server.host}:${server.port}`, plan: plans[i]! }));
@@ -157,6 +164,7 @@ export async function compare(options: CompareOptions = {}): Promise<Comparison>
       idealMs: ideals[i]!,
     })),
     totalMeasuredBy,
+    machine: { cpus: availableParallelism(), loadBefore, loadAfter: loadavg()[0]! },
     stages: results,
     axisMs: Math.max(0, ...ran.map((r) => r.run?.totalMs ?? 0)),
     ok: failures.length === 0,

@@ -33,6 +33,14 @@ function scene(result: Comparison): string[] {
         `${s.numBytes} a chunk: ${s.chunks} chunks in ${seconds(s.idealMs)}`,
     ),
   ];
+  const { cpus, loadBefore, loadAfter } = result.machine;
+  if (Math.max(loadBefore, loadAfter) > cpus) {
+    lines.push(
+      `  note: the machine was busy (load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after, ` +
+        `on ${cpus} processors):`,
+      "  other programs' work shows up here as lateness, above all in the event-loop column.",
+    );
+  }
   for (const stage of result.stages.filter((s) => s.status === 'skipped')) {
     lines.push(`  skipped stage ${name(stage)}: ${stage.note}`);
   }

@@ -60,6 +60,7 @@ describe('a comparison of toy stages at speed 20', () => {
 
   it('has the --json shape other tools rely on', () => {
     expect(typeof result.totalMeasuredBy).toBe('string');
+    expect(result.machine).toEqual({ cpus: expect.any(Number), loadBefore: expect.any(Number), loadAfter: expect.any(Number) });
     expect(result.axisMs).toBeGreaterThan(0);
     for (const s of result.stages) {
       expect(s).toMatchObject({
