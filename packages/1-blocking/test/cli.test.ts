@@ -40,10 +40,10 @@ describe('get-poetry-blocking', () => {
   it('reports a failed task, still runs the next one, and exits 1', async () => {
     const stalled = await serve('--stall-after', '100', join(poetryDir, 'science.txt'));
     const healthy = await serve(join(poetryDir, 'fascination.txt'));
-    const run = await runCli(['--timeout', '0.3', String(stalled), '1', String(healthy)]);
+    const run = await runCli(['--timeout', '1', String(stalled), '1', String(healthy)]);
     expect(run.status).toBe(1);
     expect(run.lines[1]).toBe(
-      `Task 1: failed to get poetry from 127.0.0.1:${stalled} after 100 bytes: timed out (ETIMEDOUT): no data for 0.3 s`,
+      `Task 1: failed to get poetry from 127.0.0.1:${stalled} after 100 bytes: timed out (ETIMEDOUT): no data for 1 s`,
     );
     expect(run.lines[3]).toBe('Task 2: failed to get poetry from 127.0.0.1:1: connection refused (ECONNREFUSED)');
     expect(run.lines[5]).toMatch(/^Task 3: got \d+ bytes of poetry from/);
