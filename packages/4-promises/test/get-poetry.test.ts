@@ -104,6 +104,15 @@ describe('getPoetry returning a promise', () => {
     expect(openSockets()).toBeLessThanOrEqual(before);
   });
 
+  it('closes the socket on a timeout too, so the server sees the client leave', async () => {
+    const server = await serve({ poem: poem('science.txt'), fault: { kind: 'stall', afterBytes: 20 } });
+    const left = nextEnd(server);
+    await expect(getPoetry(server.address, { timeout: 0.05 })).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+    // 'stalled' is the server's word for a stalled connection that closed; the server is still up, so the client closed it.
+    expect((await left).outcome).toBe('stalled');
+    expect(server.connections).toBe(0);
+  });
+
   it('fails a stalled download with ETIMEDOUT, closes the socket and lets the process exit', async () => {
     const server = await spawnServer(['--num-bytes', '10', '--delay', '0.005', '--quiet', '--stall-after', '30', poemPath('science.txt')]);
     try {

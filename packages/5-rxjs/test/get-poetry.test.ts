@@ -144,6 +144,15 @@ describe('getPoetry returning a cold Observable', () => {
     }
   }, 30_000);
 
+  it('closes the socket when the timeout operator fires, so the server sees the client leave', async () => {
+    const server = await serve({ poem: poem('science.txt'), fault: { kind: 'stall', afterBytes: 20 } });
+    const left = nextEnd(server);
+    await expect(wholePoem(getPoetry(server.address).pipe(idleTimeout(0.05)))).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+    // 'stalled' is the server's word for a stalled connection that closed; the server is still up, so the client closed it.
+    expect((await left).outcome).toBe('stalled');
+    expect(server.connections).toBe(0);
+  });
+
   it('fails a stalled download with ETIMEDOUT, closes the socket and lets the process exit', async () => {
     const server = await spawnServer(['--num-bytes', '10', '--delay', '0.005', '--quiet', '--stall-after', '30', poemPath('science.txt')]);
     try {
