@@ -5,7 +5,8 @@ export default defineProject({
     name: 'fault-matrix',
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
-    // The cases mostly wait on slow servers and child processes: run many at once.
-    maxConcurrency: 12,
+    // The cases mostly wait on slow servers and child processes: run several at once
+    // (not too many: a test's servers share the test process's event loop).
+    maxConcurrency: 8,
   },
 });

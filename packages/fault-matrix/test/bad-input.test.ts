@@ -1,7 +1,7 @@
 // Bad input, for every program a user can run: each case must give exactly one
 // line on stderr, naming the program, exit status 2, no stack trace — and must
 // fail before doing anything (no output, no server started, no connection).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -120,6 +120,32 @@ const programs: Program[] = [
     ],
   },
 ];
+
+// The comparison tool, once it exists. --speed 100 everywhere: should a case slip
+// through, the run is over in a moment (and fails the test) instead of taking a minute.
+const compareBin = join(packagesDir, 'compare', 'bin', 'slow-poetry-compare.js');
+if (existsSync(join(packagesDir, 'compare', 'dist', 'cli.js'))) {
+  programs.push({
+    name: 'slow-poetry-compare',
+    binPath: compareBin,
+    cases: [
+      ['a zero speed', ['--speed', '0']],
+      ['a negative speed', ['--speed=-1']],
+      ['a speed that is not a number', ['--speed', 'fast']],
+      ['a stage that does not exist', ['--speed', '100', '--stages', '9']],
+      ['stages that are not numbers', ['--speed', '100', '--stages', 'abc']],
+      ['a missing poem file', ['--speed', '100', '--poems', missing]],
+      ['a directory as the poem', ['--speed', '100', '--poems', poetryDir]],
+      ['zero bytes per chunk', ['--speed', '100', '--num-bytes', '0']],
+      ['a negative chunk size', ['--speed', '100', '--num-bytes=-3']],
+      ['a negative delay', ['--speed', '100', '--delay=-1']],
+      ['a delay that is not a number', ['--speed', '100', '--delay', 'slow']],
+      ['a width that is not a number', ['--speed', '100', '--width', 'wide']],
+      ['an unknown option', ['--speed', '100', '--bogus']],
+      ['an argument it does not take', ['--speed', '100', 'extra']],
+    ],
+  });
+}
 
 describe.concurrent.each(programs)('$name', (program) => {
   for (const [why, args] of program.cases) {

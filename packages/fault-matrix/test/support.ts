@@ -25,13 +25,24 @@ export function poem(name: string): Buffer {
   return readFileSync(join(poetryDir, name));
 }
 
-/** A loopback port nobody listens on: the system hands it out, then it is closed again. */
+/**
+ * A loopback port nobody listens on. It is taken from below the kernel's range of
+ * ephemeral ports (32768-60999 here): a port handed out by listen(0) and closed
+ * again would soon be handed to another test's server, and a "refused" case would
+ * quietly download a poem from it.
+ */
 export async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    const server = net.createServer();
+    const free = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (!free) continue;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    return port;
+  }
 }
 
 /** A slow server whose connection's end is timed, for "did the client let go at once?". */
