@@ -103,7 +103,7 @@ function thread(ran: StageResult[]): string[] {
   ];
 }
 
-export const legend = '. waiting for its turn   - connected, no bytes   # bytes arrived   | poem done   x failed';
+export const legend = '. not connected yet   - connected, no bytes   # bytes arrived   | poem done   x failed';
 
 function timelines(result: Comparison, ran: StageResult[], width: number): string[] {
   const all = ran.flatMap(lanes);

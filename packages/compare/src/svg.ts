@@ -35,7 +35,8 @@ export function escapeXml(text: string): string {
 function heading(stage: StageResult): string {
   const run = stage.run!;
   const loop = run.loop;
-  const held = loop && loop.wallMs > 0 ? `, event loop held ${Math.min(100, (100 * loop.heldMs) / loop.wallMs).toFixed(0)} %` : '';
+  // The longest stall tells the models apart even on a busy machine: a whole download against a few ms.
+  const held = loop ? `; longest event-loop stall ${seconds(loop.maxDelayMs)}` : '';
   return (
     `Stage ${stage.stage} (${stage.title}), ${stage.concurrent ? 'all at once' : 'one by one'}: ` +
     `${seconds(run.totalMs)} (ideal ${seconds(stage.idealMs)}, the ${stage.ideal})${held}`
@@ -100,7 +101,7 @@ function figure(title: string, groups: Group[], axisMs: number): string {
   const legendY = y + 40;
   // The legend: a symbol, then its words, left to right (about 7 px a character at 13 px).
   const symbols: Array<[(x: number) => string, string]> = [
-    [(x) => `<line x1="${x}" y1="${legendY - 4}" x2="${x + 24}" y2="${legendY - 4}" stroke="${colors.waiting}" stroke-dasharray="2 3"/>`, 'waiting for its turn'],
+    [(x) => `<line x1="${x}" y1="${legendY - 4}" x2="${x + 24}" y2="${legendY - 4}" stroke="${colors.waiting}" stroke-dasharray="2 3"/>`, 'not connected yet'],
     [(x) => `<rect x="${x}" y="${legendY - 9}" width="24" height="10" fill="${colors.connected}"/>`, 'connected, waiting for bytes'],
     [(x) => `<path d="M${x + 6} ${legendY - 12}v16M${x + 12} ${legendY - 12}v16M${x + 18} ${legendY - 12}v16" stroke="${colors.chunk}"/>`, 'bytes arrived'],
     [(x) => `<rect x="${x + 10}" y="${legendY - 12}" width="3" height="16" fill="${colors.done}"/>`, 'poem done'],
