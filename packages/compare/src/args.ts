@@ -1,7 +1,7 @@
 // The command line of `slow-poetry-compare`: its options and what counts as bad input.
 import { parseArgs } from 'node:util';
 
-import { readFactor, readInteger, readSeconds, UsageError } from '@slow-poetry/slow-server';
+import { readInteger, UsageError } from '@slow-poetry/slow-server';
 
 import type { CompareOptions } from './compare.js';
 
@@ -59,11 +59,8 @@ export function parseCompareArgs(args: string[]): CliOptions | 'help' {
     if (values[name] === '') throw new UsageError(`--${name} needs a value`);
   }
   const options: CliOptions = { json: values.json === true };
-  if (values.speed !== undefined) options.speed = readFactor('--speed', values.speed);
-  if (values.delay !== undefined) {
-    options.delay = readSeconds('--delay', values.delay);
-    if (options.delay === 0) throw new UsageError('--delay must be more than zero seconds');
-  }
+  if (values.speed !== undefined) options.speed = readPositive('--speed', values.speed, 'a number above zero, such as 10 or 0.5');
+  if (values.delay !== undefined) options.delay = readPositive('--delay', values.delay, 'a number of seconds above zero, such as 0.1');
   if (values['num-bytes'] !== undefined) options.numBytes = readInteger('--num-bytes', values['num-bytes'], 1);
   if (values.width !== undefined) options.width = readInteger('--width', values.width, 40, 1000);
   if (values.stages !== undefined) {
@@ -76,4 +73,11 @@ export function parseCompareArgs(args: string[]): CliOptions | 'help' {
   if (values.svg !== undefined) options.svg = values.svg;
   if (values.packages !== undefined) options.packagesDir = values.packages;
   return options;
+}
+
+/** A finite decimal number above zero. */
+function readPositive(option: string, text: string, what: string): number {
+  const value = /^[+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text.trim()) ? Number(text) : NaN;
+  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`${option} takes ${what}, not '${text}'`);
+  return value;
 }

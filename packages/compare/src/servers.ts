@@ -46,7 +46,9 @@ export function planServers(settings: ServerSettings): ServerPlan[] {
     try {
       bytes = readFileSync(path);
     } catch (error) {
-      throw new UsageError(`cannot read poem '${poem}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      const code = (error as NodeJS.ErrnoException).code ?? '';
+      const why = { ENOENT: 'no such file', EISDIR: 'it is a folder', EACCES: 'permission denied' }[code];
+      throw new UsageError(`cannot read poem '${poem}': ${why ?? (error as Error).message.split('\n')[0]}`);
     }
     const sceneBytes = settings.poems === undefined ? tutorialScene[i]?.numBytes : undefined;
     return { poem: basename(path), path, bytes, numBytes: settings.numBytes ?? sceneBytes ?? 10, delay };

@@ -44,13 +44,16 @@ describe('a stage whose task fails', () => {
 
 describe("compare's command line", () => {
   it.each([
-    [['--speed', '0'], '--speed must be greater than zero'],
-    [['--speed', 'fast'], "--speed takes a number of seconds, zero or more, not 'fast'"],
+    [['--speed', '0'], "--speed takes a number above zero, such as 10 or 0.5, not '0'"],
+    [['--speed', 'fast'], "--speed takes a number above zero, such as 10 or 0.5, not 'fast'"],
+    [['--speed=-1'], "--speed takes a number above zero, such as 10 or 0.5, not '-1'"],
     [['--stages', '9'], '--stages: there is no stage 9 (found: 1, 2, 3)'],
     [['--stages', 'one'], "--stages takes a whole number at least 0, not 'one'"],
-    [['--poems', 'no-such-poem.txt'], "cannot read poem 'no-such-poem.txt': ENOENT"],
+    [['--poems', 'no-such-poem.txt'], "cannot read poem 'no-such-poem.txt': no such file"],
+    [['--poems', '.'], "cannot read poem '.': it is a folder"],
     [['--num-bytes', '0'], "--num-bytes takes a whole number at least 1, not '0'"],
-    [['--delay', '0'], '--delay must be more than zero seconds'],
+    [['--delay', '0'], "--delay takes a number of seconds above zero, such as 0.1, not '0'"],
+    [['--delay', 'slow'], "--delay takes a number of seconds above zero, such as 0.1, not 'slow'"],
     [['--bogus'], "unknown option '--bogus' (see --help)"],
     [['10000'], "unexpected argument '10000' (see --help)"],
   ])('rejects %j in one line with exit status 2', async (args, message) => {
