@@ -26,6 +26,12 @@ export interface ServerStats {
   lateP99Ms: number;
   lateMaxMs: number;
   outcomes: Partial<Record<Outcome, number>>;
+  /**
+   * From the first connection accepted to the last. When a burst overflows the
+   * listen queue, the kernel makes the late ones retry (after 1 s, then 3 s…):
+   * this is where such a wait shows.
+   */
+  acceptSpreadMs: number;
 }
 
 export type ServerChildMessage = { type: 'listening'; port: number } | { type: 'stats'; stats: ServerStats };
@@ -44,7 +50,13 @@ async function main(): Promise<void> {
   let count = 0;
   let clients = 0;
   let outcomes: ServerStats['outcomes'] = {};
-  server.on('client', () => (clients += 1));
+  let firstAccept = 0;
+  let lastAccept = 0;
+  server.on('client', () => {
+    lastAccept = performance.now();
+    if (clients === 0) firstAccept = lastAccept;
+    clients += 1;
+  });
   server.on('chunk', (_client, _bytes, lateMs) => {
     if (count === late.length) {
       const bigger = new Float64Array(late.length * 2);
@@ -62,7 +74,15 @@ async function main(): Promise<void> {
       const at = (q: number): number => (count === 0 ? 0 : sorted[Math.min(count - 1, Math.floor(q * count))]!);
       send({
         type: 'stats',
-        stats: { clients, chunks: count, lateMedianMs: at(0.5), lateP99Ms: at(0.99), lateMaxMs: at(1), outcomes },
+        stats: {
+          clients,
+          chunks: count,
+          lateMedianMs: at(0.5),
+          lateP99Ms: at(0.99),
+          lateMaxMs: at(1),
+          outcomes,
+          acceptSpreadMs: lastAccept - firstAccept,
+        },
       });
       count = 0;
       clients = 0;

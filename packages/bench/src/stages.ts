@@ -7,8 +7,9 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const benchDir = fileURLToPath(new URL('../', import.meta.url));
-export const floorClientPath = fileURLToPath(new URL('./floor-client.js', import.meta.url));
-export const serverChildPath = fileURLToPath(new URL('./server-child.js', import.meta.url));
+// From dist/ (where they run) and from src/ (tests) alike: the compiled helpers.
+export const floorClientPath = fileURLToPath(new URL('../dist/floor-client.js', import.meta.url));
+export const serverChildPath = fileURLToPath(new URL('../dist/server-child.js', import.meta.url));
 
 export interface Stage {
   stage: number;

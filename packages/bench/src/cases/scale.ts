@@ -29,6 +29,8 @@ export interface ScaleRow {
   idealMs: number;
   result: RunResult;
   server: ServerStats;
+  /** Every try's total (ms), when the size was run more than once; the row is the median one. */
+  runs: Array<number | undefined>;
 }
 
 export interface ScaleResult {
@@ -41,7 +43,7 @@ export interface ScaleResult {
 export async function scale(
   clients: BenchClient[],
   sizes: number[],
-  options: { long: boolean },
+  options: { long: boolean; repeats: number },
   log: (line: string) => void,
 ): Promise<ScaleResult> {
   const dir = mkdtempSync(join(tmpdir(), 'slow-poetry-bench-scale-'));
@@ -71,12 +73,18 @@ export async function scale(
           continue;
         }
         const idealMs = client.concurrent ? scaleIdealMs : n * scaleIdealMs;
-        const run = await runClient(client, Array<string>(n).fill(address), { timeout: 10, deadlineMs: idealMs * 3 + 60_000 });
-        const stats = await server.stats();
-        result.rows.push({ n, client, idealMs, result: run, server: stats });
-        log(`scale ${n} ${client.label}: ${run.ms === undefined ? 'no summary' : `${(run.ms / 1000).toFixed(3)} s`}, ${run.poems} poems, ${run.failed} failed, cpu ${run.cpuSeconds.toFixed(2)} s, rss ${(run.maxRssKb / 1024).toFixed(0)} MB`);
-        // Let the kernel and the server settle before the next burst.
-        await new Promise((resolve) => setTimeout(resolve, 500));
+        // The biggest burst is the noisiest (see acceptSpreadMs): run it more than once, keep the median run.
+        const tries: Array<Omit<ScaleRow, 'runs'>> = [];
+        for (let attempt = 0; attempt < (n >= 10_000 ? options.repeats : 1); attempt++) {
+          const run = await runClient(client, Array<string>(n).fill(address), { timeout: 10, deadlineMs: idealMs * 3 + 60_000 });
+          const stats = await server.stats();
+          tries.push({ n, client, idealMs, result: run, server: stats });
+          log(`scale ${n} ${client.label}: ${run.ms === undefined ? 'no summary' : `${(run.ms / 1000).toFixed(3)} s`}, ${run.poems} poems, ${run.failed} failed, cpu ${run.cpuSeconds.toFixed(2)} s, rss ${(run.maxRssKb / 1024).toFixed(0)} MB, accepts over ${(stats.acceptSpreadMs / 1000).toFixed(2)} s`);
+          // Let the kernel and the server settle before the next burst.
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+        const byTime = [...tries].sort((a, b) => (a.result.ms ?? Infinity) - (b.result.ms ?? Infinity));
+        result.rows.push({ ...byTime[Math.floor((byTime.length - 1) / 2)]!, runs: tries.map((t) => t.result.ms) });
       }
     }
   } finally {
