@@ -54,6 +54,14 @@ describe('the get-poetry CLI', () => {
     expect(run.lines.find((line) => line.startsWith('Task 2: failed'))).toMatch(/poem too long \(EPOEMTOOLONG\)/);
   });
 
+  it('runs a hundred tasks against one server without a warning', async () => {
+    const server = await serve({ poem: poem('science.txt'), numBytes: 100 });
+    const run = await runCli(['--quiet', ...Array.from({ length: 100 }, () => String(server.port))]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.lines.at(-1)).toMatch(new RegExp(`^Got 100 poems in ${duration}$`));
+  });
+
   it('explains bad input in one line and exits with 2', async () => {
     for (const args of [[], ['abc'], ['--timeout', '-1', '10000'], ['--nonsense', '10000'], ['70000']]) {
       const run = await runCli(args);

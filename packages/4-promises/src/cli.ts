@@ -4,6 +4,8 @@
 // Stages 3, 4 and 5 share this file's shape line for line; diff them to see the
 // one part that changes: how the downloads are started and how we learn that
 // they are all over.
+import { setMaxListeners } from 'node:events';
+
 import {
   clientUsage,
   exitStatus,
@@ -57,6 +59,7 @@ runMain(program.name, async () => {
 
   // Ctrl-C: say what each unfinished task got so far, then cancel every download.
   const controller = new AbortController();
+  setMaxListeners(session.tasks.length, controller.signal); // one 'abort' listener per download, on purpose
   const interrupt = (): void => {
     interrupted = true;
     const partials = new Map(session.tasks.map((task) => [task.id, partial(task)]));
