@@ -49,6 +49,13 @@ export function getPoetry(
   const callback = typeof optionsOrCallback === 'function' ? optionsOrCallback : maybeCallback!;
   const { timeout, maxBytes, signal } = options;
 
+  if (signal?.aborted) {
+    // Cancelled before it started: no connection. Still call back later, never
+    // before getPoetry has returned (Node's rule for callback APIs).
+    process.nextTick(() => callback(abortError(signal.reason)));
+    return;
+  }
+
   const chunks: Uint8Array[] = []; // kept as they come, joined once at the end
   let bytes = 0;
   let called = false;
@@ -68,11 +75,6 @@ export function getPoetry(
   };
   const onAbort = (): void => finish(abortError(signal?.reason));
 
-  if (signal?.aborted) {
-    // Node's own rule for callback APIs: never call back before returning.
-    process.nextTick(onAbort);
-    return;
-  }
   signal?.addEventListener('abort', onAbort, { once: true });
   if (timeout !== undefined) {
     // Counts from now during the connection, then from the last bytes received.

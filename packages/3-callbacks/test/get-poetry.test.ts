@@ -86,6 +86,7 @@ describe('getPoetry with a callback', () => {
       track(stall.address, { timeout: 0.05 }),
       track(endless.address, { maxBytes: 1000 }),
       track(whole.address, { signal: aborted.signal }),
+      track(whole.address, { signal: AbortSignal.abort() }),
     ];
     aborted.abort();
     await Promise.all(tasks.map((task) => task.over));
@@ -93,7 +94,7 @@ describe('getPoetry with a callback', () => {
     await sleep(150); // long enough for any late error, close or timeout to show up
     rude.close();
 
-    expect(calls).toEqual([['poem'], ['poem'], ['ECONNRESET'], ['ECONNREFUSED'], ['ETIMEDOUT'], ['EPOEMTOOLONG'], ['ABORT_ERR']]);
+    expect(calls).toEqual([['poem'], ['poem'], ['ECONNRESET'], ['ECONNREFUSED'], ['ETIMEDOUT'], ['EPOEMTOOLONG'], ['ABORT_ERR'], ['ABORT_ERR']]);
   });
 
   it('takes about as long as the slowest download, not the sum of them', async () => {
