@@ -6,6 +6,7 @@ import { parseCompareArgs, program, usage } from './args.js';
 import { compare } from './compare.js';
 import { plainProgress, ttyProgress } from './progress.js';
 import { renderText } from './report-text.js';
+import { stopRunningStages } from './run-stage.js';
 import { writeSvgs } from './svg.js';
 
 async function main(): Promise<number> {
@@ -19,6 +20,7 @@ async function main(): Promise<number> {
   if (progressOut.isTTY) options.progress = ttyProgress(progressOut);
   else if (!options.json) options.progress = plainProgress(progressOut);
   process.once('SIGINT', () => {
+    stopRunningStages();
     process.stderr.write(`\n${program}: interrupted\n`);
     process.exit(exitStatus.interrupted);
   });

@@ -2,7 +2,7 @@
 // did. Its own process, because stages 1 and 2 stop their thread while they
 // wait: in this process they would stop the servers too, and their timing would
 // mix with everything else here.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +56,21 @@ export interface RunOptions {
   clientArgs?: string[];
 }
 
+/** Clients running now and their scratch folders, for Ctrl-C. */
+const live = new Map<string, ChildProcess>();
+
+/**
+ * Ctrl-C: stop any client still running (a terminal sends it SIGINT too, but
+ * `kill -INT` sends it to compare alone) and remove the scratch folders.
+ */
+export function stopRunningStages(): void {
+  for (const [work, child] of live) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    rmSync(work, { recursive: true, force: true });
+  }
+  live.clear();
+}
+
 export async function runStage(
   stage: StageInfo,
   servers: Array<{ address: string; plan: ServerPlan }>,
@@ -77,6 +92,7 @@ export async function runStage(
   try {
     const spawnedAt = monotonicMs();
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    live.set(work, child);
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (text: string) => {
       if (stderr.length < 10_000) stderr += text;
@@ -120,6 +136,7 @@ export async function runStage(
     if (problem !== undefined) result.problem = problem;
     return result;
   } finally {
+    live.delete(work);
     rmSync(work, { recursive: true, force: true });
   }
 }
