@@ -32,6 +32,8 @@ runMain(program.name, async () => {
   }
   const session = new Session('callbacks', args);
   const say = (line: string): void => void process.stdout.write(`${line}\n`);
+  // A reader that goes away (`| head`) makes stdout fail with EPIPE: nobody is left to tell, so leave quietly.
+  process.stdout.on('error', () => process.exit(session.finish()));
   const arrived = new Map(session.tasks.map((task) => [task.id, [] as Uint8Array[]])); // for Ctrl-C and --out
   const partial = (task: TaskRecord): Uint8Array => Buffer.concat(arrived.get(task.id)!);
   let interrupted = false;

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +8,7 @@ import { parseTrace } from '@slow-poetry/shared';
 import { closedPort } from '@slow-poetry/shared/contract';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { closeServers, nextEnd, poem, runCli, serve } from './helpers.js';
+import { cliPath, closeServers, nextEnd, poem, runCli, serve } from './helpers.js';
 
 const scratch = (): string => mkdtempSync(join(tmpdir(), 'slow-poetry-cli-'));
 const duration = String.raw`\d+:\d\d:\d\d\.\d{6}`;
@@ -60,6 +62,17 @@ describe('the get-poetry CLI', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.lines.at(-1)).toMatch(new RegExp(`^Got 100 poems in ${duration}$`));
+  });
+
+  it('leaves quietly when its reader goes away (| head)', async () => {
+    const server = await serve({ poem: poem('ecstasy.txt'), delay: 0.01 });
+    const child = spawn(process.execPath, [cliPath, String(server.port), String(server.port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    child.stdout.once('data', () => child.stdout.destroy()); // read one chunk, then hang up
+    const [code] = (await once(child, 'close')) as [number | null];
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
   });
 
   it('explains bad input in one line and exits with 2', async () => {
