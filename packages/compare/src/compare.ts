@@ -136,7 +136,8 @@ export async function compare(options: CompareOptions = {}): Promise<Comparison>
       await settle(servers);
       const result: StageResult = { ...base, status: 'ran', run, ratio: base.idealMs > 0 ? run.totalMs / base.idealMs : 1 };
       const name = `stage ${stage.stage} (${stage.title})`;
-      if (run.problem !== undefined) result.failures.push(`${name}: ${run.problem}${run.stderr ? `: ${lastLine(run.stderr)}` : ''}`);
+      const said = lastLine(run.stderr);
+      if (run.problem !== undefined) result.failures.push(`${name}: ${run.problem}${said ? `: ${said}` : ''}`);
       for (const task of run.tasks) {
         if (!task.whole) result.failures.push(`${name}, task ${task.task} (${task.poem} from ${task.address}): ${task.error}`);
       }
@@ -188,6 +189,8 @@ async function settle(servers: Array<{ connections: number }>): Promise<void> {
   }
 }
 
+/** The client's last word on stderr, leaving out Node's own warnings. */
 function lastLine(text: string): string {
-  return text.split('\n').filter((line) => line.trim() !== '').at(-1) ?? '';
+  const lines = text.split('\n').filter((line) => line.trim() !== '' && !/^\((node:\d+|Use `node)/.test(line));
+  return lines.at(-1) ?? '';
 }

@@ -1,7 +1,7 @@
 // The pieces of the drawings, checked on hand-made data.
 import { describe, expect, it } from 'vitest';
 
-import { escapeXml, renderBars, row, seconds, type Lane } from '../src/index.js';
+import { escapeXml, renderBars, row, seconds, ttyProgress, type Lane, type StageInfo, type StageResult } from '../src/index.js';
 import { parseXml } from './xml.js';
 
 describe('a timeline row', () => {
@@ -32,6 +32,30 @@ describe('progress bars', () => {
         10,
       ),
     ).toEqual(['    a.txt     [#####     ]  50/100 bytes', '    long.txt  [##########]  300/200 bytes']);
+  });
+});
+
+describe('the live display on a terminal', () => {
+  it('draws a bar per task, redraws over itself, and leaves one summary line per stage', () => {
+    let screen = '';
+    const progress = ttyProgress({ write: (text: string) => (screen += text) });
+    const stage = { stage: 3, title: 'callbacks', concurrent: true } as StageInfo;
+    progress.started(stage, [
+      { label: 'a.txt', expectedBytes: 100 },
+      { label: 'b.txt', expectedBytes: 40 },
+    ]);
+    progress.bytes(1, 50);
+    progress.bytes(2, 40);
+    progress.finished(stage, {
+      ok: true,
+      idealMs: 900,
+      ideal: 'max',
+      ratio: 1.01,
+      run: { totalMs: 909, tasks: [{ whole: true }, { whole: true }] },
+    } as StageResult);
+    expect(screen).toContain('stage 3 (callbacks): downloading all at once');
+    expect(screen).toContain('\x1b[3A\x1b[J'); // the three lines drawn are cleared at the end
+    expect(screen.endsWith('stage 3 (callbacks): 2 of 2 poems in 0.909 s (ideal 0.900 s, the max; ratio 1.01)\n')).toBe(true);
   });
 });
 

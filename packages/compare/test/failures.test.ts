@@ -42,6 +42,36 @@ describe('a stage whose task fails', () => {
   });
 });
 
+describe('a stage that cannot finish', () => {
+  const crashing = makeToyStages([{ stage: 1, mode: 'crash' }]);
+  const unwritten = makeToyStages([{ stage: 1, mode: 'concurrent', placeholder: true }]);
+  afterAll(() => {
+    crashing.remove();
+    unwritten.remove();
+  });
+
+  it('is named with what went wrong when its client dies mid-run', async () => {
+    const run = await runCompare(['--packages', crashing.dir, '--speed', '20', '--json']);
+    expect(run.code).toBe(1);
+    const result = JSON.parse(run.stdout) as Comparison;
+    expect(result.stages[0]!.run).toMatchObject({ exitCode: 3, problem: 'the trace has no start line' });
+    expect(result.failures[0]).toBe('stage 1 (toy crash): the trace has no start line');
+    expect(result.failures.slice(1)).toEqual([
+      expect.stringMatching(/^stage 1 \(toy crash\), task 1 \(ecstasy\.txt from .*\): the client never reported this task$/),
+      expect.stringMatching(/task 2 .*never reported/),
+      expect.stringMatching(/task 3 .*never reported/),
+    ]);
+  });
+
+  it('fails the comparison when no stage could run at all', async () => {
+    const run = await runCompare(['--packages', unwritten.dir, '--json']);
+    expect(run.code).toBe(1);
+    const result = JSON.parse(run.stdout) as Comparison;
+    expect(result.stages[0]).toMatchObject({ status: 'skipped', note: expect.stringMatching(/^not written yet/) });
+    expect(result.failures).toEqual(['no stage could run (see the notes above)']);
+  });
+});
+
 describe("compare's command line", () => {
   it.each([
     [['--speed', '0'], "--speed takes a number above zero, such as 10 or 0.5, not '0'"],

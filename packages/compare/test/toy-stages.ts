@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export type ToyMode = 'concurrent' | 'sequential' | 'hog' | 'broken' | 'liar';
+export type ToyMode = 'concurrent' | 'sequential' | 'hog' | 'broken' | 'liar' | 'crash';
 
 export interface ToySpec {
   stage: number;
@@ -33,6 +33,7 @@ export function makeToyStages(specs: ToySpec[]): { dir: string; remove(): void }
       join(dir, 'package.json'),
       JSON.stringify({
         name: `@toys/${spec.mode}`,
+        type: 'module',
         bin: { [bin]: `bin/${bin}.js` },
         slowPoetry: {
           stage: spec.stage,
