@@ -19,6 +19,13 @@ async function main(): Promise<number> {
   const progressOut = options.json ? process.stderr : process.stdout;
   if (progressOut.isTTY) options.progress = ttyProgress(progressOut);
   else if (!options.json) options.progress = plainProgress(progressOut);
+  // A reader that goes away (`| head`) makes a write fail with EPIPE: nobody is left to tell, so stop quietly.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', () => {
+      stopRunningStages();
+      process.exit(exitStatus.failed);
+    });
+  }
   process.once('SIGINT', () => {
     stopRunningStages();
     process.stderr.write(`\n${program}: interrupted\n`);

@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 
 import type { Comparison } from '../src/index.js';
-import { runCompare } from './run-compare.js';
+import { runCompare, runCompareIntoClosedPipe } from './run-compare.js';
 import { makeToyStages } from './toy-stages.js';
 
 const toys = makeToyStages([
@@ -61,6 +61,12 @@ describe('a stage that cannot finish', () => {
       expect.stringMatching(/task 2 .*never reported/),
       expect.stringMatching(/task 3 .*never reported/),
     ]);
+  });
+
+  it('stops quietly, without a stack trace, when its reader goes away (| head)', async () => {
+    const run = await runCompareIntoClosedPipe(['--packages', crashing.dir, '--speed', '20']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(1);
   });
 
   it('fails the comparison when no stage could run at all', async () => {
