@@ -130,7 +130,7 @@ describe('a comparison of toy stages at speed 20', () => {
     // Never faster than the servers' schedule (bar a timer's granularity); slack above for a busy machine.
     for (const s of [sequential, concurrent]) {
       expect(s.ratio).toBeGreaterThan(0.95);
-      expect(s.ratio).toBeLessThan(1.6);
+      expect(s.ratio).toBeLessThan(1.8);
     }
     expect(sequential.run!.totalMs).toBeGreaterThan(1.5 * concurrent.run!.totalMs);
   });
@@ -147,7 +147,7 @@ describe('a comparison of toy stages at speed 20', () => {
   it('sees the event loop held by a client that hogs its thread, and free in one that does not', () => {
     const hog = stage(3).run!.loop!;
     const free = stage(2).run!.loop!;
-    expect(hog.maxDelayMs).toBeGreaterThan(500);
+    expect(hog.maxDelayMs).toBeGreaterThan(800);
     expect(free.maxDelayMs).toBeLessThan(hog.maxDelayMs / 3);
   });
 
@@ -157,7 +157,7 @@ describe('a comparison of toy stages at speed 20', () => {
     expect(text).toContain('returns: a toy answer for concurrent');
     expect(text).toMatch(/^ {2}1 toy sequential +one by one +[\d.]+ s +[\d.]+ s \(sum\) +[\d.]+×/m);
     expect(text).toMatch(/^ {2}2 toy concurrent +all at once +[\d.]+ s +[\d.]+ s \(max\) +[\d.]+×/m);
-    expect(text).toMatch(/^ {2}3 toy hog +(0\.[5-9]\d\d|\d+\.\d+) s +[\d.]+ s +\d+ %$/m);
+    expect(text).toMatch(/^ {2}3 toy hog +(0\.[89]\d\d|\d+\.\d+) s +[\d.]+ s +\d+ %$/m);
     expect(text).toContain('skipped stage 4 toy concurrent: not written yet');
     // The sequential stage's last task waits for its turn before any bytes arrive.
     const rows = text.split('\n').filter((line) => line.startsWith('    3 science.txt'));
