@@ -88,6 +88,9 @@ export interface SlowServer extends EventEmitter<ServerEvents> {
   close(): Promise<void>;
 }
 
+/** The least time between the last bytes and a reset on purpose (see endOfPoem). */
+const resetGraceMs = 20;
+
 export const defaults = {
   host: 'localhost',
   numBytes: 10,
@@ -173,13 +176,15 @@ export async function startServer(options: ServerOptions): Promise<SlowServer> {
       }
       events.emit('fault', client, fault);
       if (fault.kind === 'reset') {
-        // Reset at the next tick, so the bytes already sent reach the client first
-        // (a reset discards whatever is still in flight).
+        // Reset at the next tick (and no sooner than 20 ms), so that the client has
+        // read the bytes already sent before the reset arrives: a reset discards
+        // whatever is still in flight, and one that lands with the last bytes can
+        // reach the client as a plain end of stream.
         timer = setTimeout(() => {
           if (finished) return;
           socket.resetAndDestroy();
           finish('reset');
-        }, delayMs);
+        }, Math.max(delayMs, resetGraceMs));
       } else if (fault.kind === 'close') {
         socket.end(() => finish('truncated'));
       } else {
