@@ -1,6 +1,6 @@
 // `slow-poetry-bench`: run the benchmarks and write the figures to BENCHMARKS.md.
 //
-//   pnpm bench                       the default run (a couple of minutes)
+//   pnpm bench                       the default run (about a minute and a half)
 //   pnpm bench -- --long             also the scene at speed 1, the blocking client at 100 downloads,
 //                                    and three tries of every 10,000-download run
 //   pnpm bench -- --only scale       one case (fidelity, scale, throughput; comma-separated)

@@ -253,8 +253,9 @@ function targetRows(report: BenchReport): string[][] {
     return big === undefined || small === undefined ? Infinity : big / small;
   };
   const gw = worst(tp, growth);
+  const sizeNames = sizes.length > 0 ? [Math.max(...sizes), Math.min(...sizes)] : [100, 50];
   rows.push([
-    `Throughput: ${Math.max(...sizes, 0)} MB takes about twice as long as ${Math.min(...sizes, 0)} MB (at most ${targets.linearAtMost}×): no quadratic buffering`,
+    `Throughput: ${sizeNames[0]} MB takes about twice as long as ${sizeNames[1]} MB (at most ${targets.linearAtMost}×): no quadratic buffering`,
     gw ? `${gw.client.label}: ${ratio(growth(gw))}` : '–',
     mark(gw === undefined ? undefined : growth(gw) <= targets.linearAtMost),
   ]);
