@@ -53,7 +53,12 @@ function main(): number {
           task.chunk(chunk.byteLength);
           if (!args.quiet) console.log(report.gotChunk(task.id, chunk.byteLength, task.label));
         },
-        onFinished: (i) => console.log(report.finished(tasks[i]!.id)),
+        onFinished: (i, poem) => {
+          // The server closed the connection: this poem is whole. Only the loop's
+          // caller has to wait for the others before it sees it.
+          tasks[i]!.done(poem);
+          console.log(report.finished(tasks[i]!.id));
+        },
         onFailed: (i, error, partial) => {
           const task = tasks[i]!;
           task.failed(error, partial);
@@ -71,7 +76,6 @@ function main(): number {
   results.forEach((result, i) => {
     const task = tasks[i]!;
     if (result.ok) {
-      task.done(result.poem);
       console.log(report.poemBytes(task.id, result.poem.byteLength));
     }
   });

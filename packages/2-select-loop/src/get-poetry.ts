@@ -36,7 +36,7 @@ export interface SelectLoopOptions {
   /** Told about every chunk read. */
   onChunk?: (task: number, chunk: Uint8Array) => void;
   /** Told when a server has closed the connection: that poem is complete. */
-  onFinished?: (task: number) => void;
+  onFinished?: (task: number, poem: Uint8Array) => void;
   /** Told when a download has failed; the others go on. */
   onFailed?: (task: number, error: Error, partial: Uint8Array) => void;
 }
@@ -77,8 +77,9 @@ export function getPoetry(addresses: Address[], options: SelectLoopOptions = {})
   const finish = (download: Download): void => {
     download.state = 'over';
     download.socket?.close();
-    results[download.task] = { ok: true, poem: concat(download.chunks, download.bytes) };
-    options.onFinished?.(download.task);
+    const poem = concat(download.chunks, download.bytes);
+    results[download.task] = { ok: true, poem };
+    options.onFinished?.(download.task, poem);
   };
   const fail = (download: Download, error: Error): void => {
     download.state = 'over';
