@@ -116,14 +116,15 @@ export function renderReport(report: BenchReport): string {
     out.push('## Scale', '');
     out.push(
       'N downloads at once of a 100-byte poem, 10 bytes every 0.1 s (ideal 0.9 s each), from one server process with a listen backlog of 4096; every client with `--timeout 10`. ' +
-        'Total ÷ floor compares with the plain `node:net` reader at the same N in the same run. CPU: user + system seconds of the client process; peak RSS from `/usr/bin/time`; ' +
+        'Total ÷ floor compares with the plain `node:net` reader at the same N in the same run. CPU: user + system seconds of the client process (less noisy than the total: it is what the client itself spent); peak RSS from `/usr/bin/time`; ' +
         'memory per connection: (peak RSS − peak RSS with one download) ÷ N.',
       '',
     );
     const floorAt = new Map(scale.rows.filter((row) => row.client.key === 'floor').map((row) => [row.n, row.result.ms]));
+    const floorCpuAt = new Map(scale.rows.filter((row) => row.client.key === 'floor').map((row) => [row.n, row.result.cpuSeconds]));
     out.push(
       table(
-        ['Downloads', 'Client', 'Total', '÷ ideal', '÷ floor', 'CPU s', 'Peak RSS', 'Per connection', 'Poems', 'Trouble'],
+        ['Downloads', 'Client', 'Total', '÷ ideal', '÷ floor', 'CPU s', 'CPU ÷ floor', 'Peak RSS', 'Per connection', 'Poems', 'Trouble'],
         scale.rows.map((row) => {
           const base = scale.baselineRssKb.get(row.client.key) ?? NaN;
           const floor = floorAt.get(row.n);
@@ -134,6 +135,7 @@ export function renderReport(report: BenchReport): string {
             ratio(row.result.ms === undefined ? undefined : row.result.ms / row.idealMs),
             row.client.concurrent ? ratio(row.result.ms === undefined || floor === undefined ? undefined : row.result.ms / floor) : '–',
             row.result.cpuSeconds.toFixed(2),
+            ratio(row.result.cpuSeconds / (floorCpuAt.get(row.n) ?? NaN)),
             mb(row.result.maxRssKb),
             kb((row.result.maxRssKb - base) / row.n),
             `${count(row.result.poems)} / ${count(row.n)}`,
@@ -277,10 +279,11 @@ function stageLines(report: BenchReport): string[] {
     if (top?.result.ms !== undefined) {
       const floor = report.scale?.rows.find((row) => row.n === top.n && row.client.key === 'floor')?.result.ms;
       const base = report.scale?.baselineRssKb.get(client.key) ?? NaN;
+      const floorCpu = report.scale?.rows.find((row) => row.n === top.n && row.client.key === 'floor')?.result.cpuSeconds;
       parts.push(
         `${count(top.n)} downloads ${client.concurrent ? 'at once' : 'one after another'} in ${fmtMs(top.result.ms)} ` +
           `(${ratio(top.result.ms / top.idealMs)} ideal${client.concurrent && floor !== undefined ? `, ${ratio(top.result.ms / floor)} the plain node:net client` : ''}; ` +
-          `${top.result.cpuSeconds.toFixed(2)} CPU s, ${kb((top.result.maxRssKb - base) / top.n)} per connection` +
+          `${top.result.cpuSeconds.toFixed(2)} CPU s${client.concurrent && floorCpu !== undefined ? ` (${ratio(top.result.cpuSeconds / floorCpu)} the plain client's)` : ''}, ${kb((top.result.maxRssKb - base) / top.n)} per connection` +
           `${top.result.poems < top.n ? `; ${count(top.n - top.result.poems)} failed` : ''})`,
       );
     }
