@@ -1,10 +1,10 @@
 // `slow-poetry-bench`: run the benchmarks and write the figures to BENCHMARKS.md.
 //
 //   pnpm bench                       the default run (about a minute and a half)
-//   pnpm bench -- --long             also the scene at speed 1, the blocking client at 100 downloads,
+//   pnpm bench --long                also the scene at speed 1, the blocking client at 100 downloads,
 //                                    and three tries of every 10,000-download run
-//   pnpm bench -- --only scale       one case (fidelity, scale, throughput; comma-separated)
-//   pnpm bench -- --output FILE      write somewhere else (default: packages/bench/BENCHMARKS.md)
+//   pnpm bench --only scale          one case (fidelity, scale, throughput; comma-separated)
+//   pnpm bench --output FILE         write somewhere else (default: packages/bench/BENCHMARKS.md)
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -36,8 +36,11 @@ Options:
   -h, --help       show this help`;
 
 async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  // `pnpm bench -- --long` hands the `--` on: take it as the habit it is, not as the end of options.
+  if (argv[0] === '--') argv.shift();
   const { values, positionals } = parseArgs({
-    args: process.argv.slice(2),
+    args: argv,
     options: {
       long: { type: 'boolean' },
       only: { type: 'string' },
@@ -64,7 +67,7 @@ async function main(): Promise<number> {
   const clients = [floorClient, ...stages];
   const log = (line: string): void => console.error(line);
   const report: BenchReport = {
-    command: `pnpm bench${long || values.only ? ' --' : ''}${long ? ' --long' : ''}${values.only ? ` --only ${values.only}` : ''}`,
+    command: `pnpm bench${long ? ' --long' : ''}${values.only ? ` --only ${values.only}` : ''}`,
     startedAt: new Date(),
     seconds: 0,
     loadBefore: os.loadavg(),

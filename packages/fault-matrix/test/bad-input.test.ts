@@ -121,6 +121,17 @@ const programs: Program[] = [
   },
 ];
 
+// The bench (a slip-through would start measuring: the deadline catches it).
+programs.push({
+  name: 'slow-poetry-bench',
+  binPath: join(packagesDir, 'bench', 'bin', 'slow-poetry-bench.js'),
+  cases: [
+    ['an unknown case', ['--only', 'everything']],
+    ['an unknown option', ['--bogus']],
+    ['an argument it does not take', ['extra']],
+  ],
+});
+
 // The comparison tool, once it exists. --speed 100 everywhere: should a case slip
 // through, the run is over in a moment (and fails the test) instead of taking a minute.
 const compareBin = join(packagesDir, 'compare', 'bin', 'slow-poetry-compare.js');
