@@ -116,7 +116,7 @@ export function renderReport(report: BenchReport): string {
     out.push('## Scale', '');
     out.push(
       'N downloads at once of a 100-byte poem, 10 bytes every 0.1 s (ideal 0.9 s each), from one server process with a listen backlog of 4096; every client with `--timeout 10`. ' +
-        'Total ÷ floor compares with the plain `node:net` reader at the same N in the same run. CPU: user + system seconds of the client process (less noisy than the total: it is what the client itself spent); peak RSS from `/usr/bin/time`; ' +
+        'Total ÷ floor compares with the plain `node:net` reader at the same N in the same run; where a size ran in several rounds (every client once per round), it is the median of each round\'s ratio to that round\'s floor, and the total shown is the median run. CPU: user + system seconds of the client process (less noisy than the total: it is what the client itself spent); peak RSS from `/usr/bin/time`; ' +
         'memory per connection: (peak RSS − peak RSS with one download) ÷ N.',
       '',
     );
@@ -133,7 +133,7 @@ export function renderReport(report: BenchReport): string {
             row.client.label,
             fmtMs(row.result.ms) + (row.runs.length > 1 ? ` (median of ${row.runs.map((ms) => fmtMs(ms).replace(' s', '')).join(', ')} s)` : ''),
             ratio(row.result.ms === undefined ? undefined : row.result.ms / row.idealMs),
-            row.client.concurrent ? ratio(row.result.ms === undefined || floor === undefined ? undefined : row.result.ms / floor) : '–',
+            row.client.concurrent ? ratio(row.floorRatio ?? (row.result.ms === undefined || floor === undefined ? undefined : row.result.ms / floor)) : '–',
             row.result.cpuSeconds.toFixed(2),
             ratio(row.result.cpuSeconds / (floorCpuAt.get(row.n) ?? NaN)),
             mb(row.result.maxRssKb),
@@ -241,7 +241,9 @@ function targetRows(report: BenchReport): string[][] {
   const floor10k = scale.find((row) => row.n === 10_000 && row.client.key === 'floor')?.result.ms;
   const at10k = scale.filter((row) => row.n === 10_000 && row.client.stage !== undefined);
   const vsFloor = (row: (typeof scale)[number]): number =>
-    row.result.ms === undefined || floor10k === undefined || row.result.failed > 0 || row.result.hung ? Infinity : row.result.ms / floor10k;
+    row.result.ms === undefined || floor10k === undefined || row.result.failed > 0 || row.result.hung
+      ? Infinity
+      : (row.floorRatio ?? row.result.ms / floor10k);
   const tw = worst(at10k, vsFloor);
   const failedAt10k = at10k.reduce((sum, row) => sum + (row.n - row.result.poems), 0);
   rows.push([
@@ -282,7 +284,7 @@ function stageLines(report: BenchReport): string[] {
       const floorCpu = report.scale?.rows.find((row) => row.n === top.n && row.client.key === 'floor')?.result.cpuSeconds;
       parts.push(
         `${count(top.n)} downloads ${client.concurrent ? 'at once' : 'one after another'} in ${fmtMs(top.result.ms)} ` +
-          `(${ratio(top.result.ms / top.idealMs)} ideal${client.concurrent && floor !== undefined ? `, ${ratio(top.result.ms / floor)} the plain node:net client` : ''}; ` +
+          `(${ratio(top.result.ms / top.idealMs)} ideal${client.concurrent && floor !== undefined ? `, ${ratio(top.floorRatio ?? top.result.ms / floor)} the plain node:net client` : ''}; ` +
           `${top.result.cpuSeconds.toFixed(2)} CPU s${client.concurrent && floorCpu !== undefined ? ` (${ratio(top.result.cpuSeconds / floorCpu)} the plain client's)` : ''}, ${kb((top.result.maxRssKb - base) / top.n)} per connection` +
           `${top.result.poems < top.n ? `; ${count(top.n - top.result.poems)} failed` : ''})`,
       );

@@ -31,6 +31,8 @@ export interface ScaleRow {
   server: ServerStats;
   /** Every try's total (ms), when the size was run more than once; the row is the median one. */
   runs: Array<number | undefined>;
+  /** Median over the rounds of (this client's total ÷ the floor's total in the same round). */
+  floorRatio: number | undefined;
 }
 
 export interface ScaleResult {
@@ -60,31 +62,49 @@ export async function scale(
       result.baselineRssKb.set(client.key, one.maxRssKb);
     }
     for (const n of sizes) {
-      for (const client of clients) {
+      const eligible = clients.filter((client) => {
         if (!client.concurrent && (n > 100 || !options.long)) {
           result.skipped.push(
             `${client.label} at ${n.toLocaleString('en')}: it downloads one poem after another (${((n * scaleIdealMs) / 1000).toFixed(0)} s)` +
               (n > 100 ? '; run at 100 only' : '; only with --long'),
           );
-          continue;
+          return false;
         }
         if (client.maxConnections !== undefined && n > client.maxConnections) {
           result.skipped.push(`${client.label} at ${n.toLocaleString('en')}: select(2) takes descriptors below 1024 only`);
-          continue;
+          return false;
         }
-        const idealMs = client.concurrent ? scaleIdealMs : n * scaleIdealMs;
-        // The biggest burst is the noisiest (see acceptSpreadMs): run it more than once, keep the median run.
-        const tries: Array<Omit<ScaleRow, 'runs'>> = [];
-        for (let attempt = 0; attempt < (n >= 10_000 ? options.repeats : 1); attempt++) {
+        return true;
+      });
+      // The biggest burst is the noisiest (see acceptSpreadMs), and the machine's other
+      // work comes and goes: run it in rounds, every client once per round, so that
+      // each stage can be compared with the floor run of its own round.
+      const rounds = n >= 10_000 ? options.repeats : 1;
+      const tries = new Map<string, Array<Omit<ScaleRow, 'runs' | 'floorRatio'>>>(eligible.map((client) => [client.key, []]));
+      for (let round = 0; round < rounds; round++) {
+        for (const client of eligible) {
+          const idealMs = client.concurrent ? scaleIdealMs : n * scaleIdealMs;
           const run = await runClient(client, Array<string>(n).fill(address), { timeout: 10, deadlineMs: idealMs * 3 + 60_000 });
           const stats = await server.stats();
-          tries.push({ n, client, idealMs, result: run, server: stats });
+          tries.get(client.key)!.push({ n, client, idealMs, result: run, server: stats });
           log(`scale ${n} ${client.label}: ${run.ms === undefined ? 'no summary' : `${(run.ms / 1000).toFixed(3)} s`}, ${run.poems} poems, ${run.failed} failed, cpu ${run.cpuSeconds.toFixed(2)} s, rss ${(run.maxRssKb / 1024).toFixed(0)} MB, accepts over ${(stats.acceptSpreadMs / 1000).toFixed(2)} s`);
           // Let the kernel and the server settle before the next burst.
           await new Promise((resolve) => setTimeout(resolve, 500));
         }
-        const byTime = [...tries].sort((a, b) => (a.result.ms ?? Infinity) - (b.result.ms ?? Infinity));
-        result.rows.push({ ...byTime[Math.floor((byTime.length - 1) / 2)]!, runs: tries.map((t) => t.result.ms) });
+      }
+      const floorTries = tries.get('floor');
+      for (const client of eligible) {
+        const mine = tries.get(client.key)!;
+        const byTime = [...mine].sort((a, b) => (a.result.ms ?? Infinity) - (b.result.ms ?? Infinity));
+        // Each round's total ÷ the floor's total in the same round; the median of those.
+        const ratios = floorTries
+          ? mine.map((t, i) => (t.result.ms ?? Infinity) / (floorTries[i]?.result.ms ?? NaN)).sort((a, b) => a - b)
+          : [];
+        result.rows.push({
+          ...byTime[Math.floor((byTime.length - 1) / 2)]!,
+          runs: mine.map((t) => t.result.ms),
+          floorRatio: ratios.length > 0 ? ratios[Math.floor((ratios.length - 1) / 2)] : undefined,
+        });
       }
     }
   } finally {
