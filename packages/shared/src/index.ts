@@ -10,6 +10,7 @@ export {
 export { formatDuration, monotonicMs } from './duration.js';
 export { codedError, describeError, poemTooLongError, timeoutError, type CodedError } from './errors.js';
 export { startLoopProbe, type LoopProbe, type LoopStats } from './loop-probe.js';
+export { LiveReport } from './live-report.js';
 export { report } from './report.js';
 export { Session, TaskRecord, type TaskStatus } from './session.js';
 export { parseTrace, Trace, type TraceEvent, type TraceLine } from './trace.js';

@@ -1,0 +1,126 @@
+// What the stages' tests share: servers in this process (with cleanup), poems,
+// a way to run a client's CLI as a real child process, and small waits. Nothing
+// here imports vitest, so the helpers work in any test runner.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { poetryDir, startServer, type Outcome, type ServerOptions, type SlowServer } from '@slow-poetry/slow-server';
+
+import type { Address } from './address.js';
+
+export const poemPath = (name: string): string => join(poetryDir, name);
+export const poem = (name: string): Buffer => readFileSync(poemPath(name));
+
+/** The tutorial's `H:MM:SS.ffffff`, as a piece of a regular expression. */
+export const durationPattern = String.raw`\d+:\d\d:\d\d\.\d{6}`;
+
+/** A fresh scratch folder under the system's temporary folder. */
+export const scratchDir = (prefix = 'slow-poetry-'): string => mkdtempSync(join(tmpdir(), prefix));
+
+/** A 50-byte poem in a scratch file, for runs with thousands of connections. */
+export function smallPoemFile(): { path: string; bytes: Buffer } {
+  const bytes = Buffer.from('Fifty bytes of verse,\nno more — a small poem.\n');
+  const path = join(scratchDir('slow-poetry-small-'), 'small.txt');
+  writeFileSync(path, bytes);
+  return { path, bytes };
+}
+
+const servers: SlowServer[] = [];
+
+/** A slow server in this process (fine for clients that never block the thread). */
+export async function serve(options: ServerOptions): Promise<SlowServer & { address: Address }> {
+  const server = await startServer({ numBytes: 10, delay: 0.005, ...options });
+  servers.push(server);
+  return Object.assign(server, { address: { host: '127.0.0.1', port: server.port } });
+}
+
+/** Close every server `serve` started (call from afterEach). */
+export async function closeServers(): Promise<void> {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+}
+
+/** Resolves with how the server saw its next connection end. */
+export function nextEnd(server: SlowServer): Promise<{ outcome: Outcome; bytesSent: number }> {
+  return new Promise((resolve) => server.once('end', (_client, outcome, bytesSent) => resolve({ outcome, bytesSent })));
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** How many TCP sockets this process holds open right now. */
+export const openSockets = (): number =>
+  process.getActiveResourcesInfo().filter((resource) => resource === 'TCPSocketWrap').length;
+
+export interface CliRun {
+  /** The exit status (null if a signal ended the process). */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** stdout's lines, without the empty ones. */
+  lines: string[];
+}
+
+export interface StartedCli {
+  child: ChildProcess;
+  /** Resolves once stdout has shown something matching `pattern`. */
+  printed(pattern: RegExp): Promise<void>;
+  /** Ctrl-C, as a terminal would send it. */
+  interrupt(): void;
+  done: Promise<CliRun>;
+}
+
+/** Start a client's CLI (its `dist/cli.js` or its `bin/` launcher) in a child process, as a user would. */
+export function startCli(cliPath: string, args: string[], whenOutput?: (stdout: string) => void): StartedCli {
+  const child = spawn(process.execPath, [cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  const waiting: { pattern: RegExp; resolve: () => void }[] = [];
+  child.stdout.setEncoding('utf8').on('data', (text: string) => {
+    stdout += text;
+    for (const wait of waiting.filter((w) => w.pattern.test(stdout))) wait.resolve();
+    whenOutput?.(stdout);
+  });
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  const done = new Promise<CliRun>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) =>
+      resolve({ code, signal, stdout, stderr, lines: stdout.split('\n').filter((line) => line !== '') }),
+    );
+  });
+  return {
+    child,
+    printed: (pattern) =>
+      pattern.test(stdout) ? Promise.resolve() : new Promise((resolve) => waiting.push({ pattern, resolve })),
+    interrupt: () => void child.kill('SIGINT'),
+    done,
+  };
+}
+
+/**
+ * Run a client's CLI to the end. `whenOutput(stdout, interrupt)` is called with
+ * the output so far each time more arrives (to send Ctrl-C mid-run).
+ */
+export function runCli(
+  cliPath: string,
+  args: string[],
+  whenOutput?: (stdout: string, interrupt: () => void) => void,
+): Promise<CliRun> {
+  const cli: StartedCli = startCli(cliPath, args, whenOutput && ((stdout) => whenOutput(stdout, () => cli.interrupt())));
+  return cli.done;
+}
+
+/** Run a snippet of ESM in a fresh Node process; resolves with its output and how long it lived. */
+export function runScript(source: string): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--input-type=module', '-e', source], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr, ms: performance.now() - started }));
+  });
+}

@@ -1,0 +1,22 @@
+// `@slow-poetry/shared/testing`: the helpers and the CLI suite the stages' tests
+// share. Like `./contract`, it imports vitest (a peer dependency), so only test
+// code should import it.
+export {
+  closeServers,
+  durationPattern,
+  nextEnd,
+  openSockets,
+  poem,
+  poemPath,
+  runCli,
+  runScript,
+  scratchDir,
+  serve,
+  sleep,
+  smallPoemFile,
+  startCli,
+  type CliRun,
+  type StartedCli,
+} from './test-helpers.js';
+export { describeClientCli, type ClientCliUnderTest } from './cli-suite.js';
+export { closedPort } from './contract.js';
