@@ -2,13 +2,8 @@ import net from 'node:net';
 
 import { monotonicMs, startLoopProbe, type Address } from '@slow-poetry/shared';
 import { closedPort, describeStageContract, type TaskOutcome } from '@slow-poetry/shared/contract';
-import { spawnServer } from '@slow-poetry/slow-server';
-import { afterEach, describe, expect, it } from 'vitest';
-
-import { getPoetry, type PoetryOptions } from '../src/get-poetry.js';
 import {
   closeServers,
-  distIndex,
   nextEnd,
   openSockets,
   poem,
@@ -17,7 +12,13 @@ import {
   serve,
   sleep,
   smallPoemFile,
-} from './helpers.js';
+} from '@slow-poetry/shared/testing';
+import { spawnServer } from '@slow-poetry/slow-server';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { getPoetry, type PoetryOptions } from '../src/get-poetry.js';
+
+const distIndex = new URL('../dist/index.js', import.meta.url).href;
 
 /** getPoetry as a promise of its outcome, for tests that want to await it. */
 function fetchOne(address: Address, options: PoetryOptions = {}): Promise<TaskOutcome> {
