@@ -1,12 +1,7 @@
 import { monotonicMs, startLoopProbe } from '@slow-poetry/shared';
 import { closedPort, describeStageContract, type TaskOutcome } from '@slow-poetry/shared/contract';
-import { spawnServer } from '@slow-poetry/slow-server';
-import { afterEach, describe, expect, it } from 'vitest';
-
-import { getPoetry, poetryChunks } from '../src/get-poetry.js';
 import {
   closeServers,
-  distIndex,
   nextEnd,
   openSockets,
   poem,
@@ -15,7 +10,13 @@ import {
   serve,
   sleep,
   smallPoemFile,
-} from './helpers.js';
+} from '@slow-poetry/shared/testing';
+import { spawnServer } from '@slow-poetry/slow-server';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { getPoetry, poetryChunks } from '../src/get-poetry.js';
+
+const distIndex = new URL('../dist/index.js', import.meta.url).href;
 
 /** A settled promise as an outcome. */
 const outcome = (promise: Promise<Uint8Array>): Promise<TaskOutcome> =>
