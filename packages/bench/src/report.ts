@@ -76,7 +76,7 @@ export function renderReport(report: BenchReport): string {
     `- Load average (1 min) before and after: ${report.loadBefore[0]!.toFixed(2)} and ${report.loadAfter[0]!.toFixed(2)} ` +
       '(other work on the machine shares its cores with the bench).',
   );
-  out.push(`- Clients: ${report.clients.map(stageLabel).join(', ')}. Each run is one process, measured once.`);
+  out.push(`- Clients: ${report.clients.map(stageLabel).join(', ')}. Each run is one process (see each case for how many tries it makes).`);
   if (report.skipped.length > 0) out.push(`- Not run: ${report.skipped.join('; ')}.`);
   out.push('');
 
