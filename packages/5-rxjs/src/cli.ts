@@ -8,8 +8,8 @@ import {
   clientUsage,
   describeError,
   exitStatus,
+  LiveReport,
   parseClientArgs,
-  report,
   runMain,
   Session,
   type ClientProgram,
@@ -51,63 +51,33 @@ runMain(program.name, async () => {
   }
   const retries = readInteger('--retries', (args.extra['retries'] as string | undefined) ?? '0', 0);
   const session = new Session('rxjs', args);
-  const say = (line: string): void => void process.stdout.write(`${line}\n`);
-  // A reader that goes away (`| head`) makes stdout fail with EPIPE: nobody is left to tell, so leave quietly.
-  process.stdout.on('error', () => process.exit(session.finish()));
-  const arrived = new Map(session.tasks.map((task) => [task.id, [] as Uint8Array[]])); // for Ctrl-C and --out
-  const partial = (task: TaskRecord): Uint8Array => Buffer.concat(arrived.get(task.id)!);
-  let interrupted = false;
+  const live = new LiveReport(session); // the lines, --out, the trace, Ctrl-C's partials, | head
 
-  const gotChunk = (task: TaskRecord, chunk: Uint8Array): void => {
-    arrived.get(task.id)!.push(chunk);
-    task.chunk(chunk.byteLength);
-    if (!args.quiet) say(report.gotChunk(task.id, chunk.byteLength, task.label));
-  };
-  const taskDone = (task: TaskRecord, poem: Uint8Array): void => {
-    task.done(poem);
-    say(report.finished(task.id));
-  };
-  const taskFailed = (task: TaskRecord, err: unknown): void => {
-    if (task.isOver()) return; // already marked as interrupted
-    task.failed(err, partial(task));
-    say(report.failed(task.id, task.label, err, task.bytes));
-  };
-  const end = (): number => {
-    for (const task of session.tasks) if (task.status === 'done') say(report.poemBytes(task.id, task.bytes));
-    say(report.summary(session.poems, session.failures, session.elapsedMs()));
-    return session.finish(interrupted);
-  };
-
-  // Ctrl-C: say what each unfinished task got so far (takeUntil below then cancels every download).
-  const interrupt = (): void => {
-    interrupted = true;
-    const partials = new Map(session.tasks.map((task) => [task.id, partial(task)]));
-    for (const task of session.interrupt(partials)) say(report.failed(task.id, task.label, task.error, task.bytes));
-  };
-  const interrupted$ = fromEvent(process, 'SIGINT').pipe(take(1), tap(interrupt));
+  // Ctrl-C: the report says what each unfinished task got so far; takeUntil below cancels every download.
+  const interrupted$ = fromEvent(process, 'SIGINT').pipe(take(1), tap(() => live.interrupt()));
 
   // One task: its chunks, a line for each; the poem joined once at the end. The
   // timeout, the byte limit and the retries are operators in the pipe.
   const download = (task: TaskRecord): Observable<void> =>
     defer(() => {
-      arrived.set(task.id, []); // a retry starts the poem again from its first byte
+      live.restart(task); // a retry starts the poem again from its first byte
       return getPoetry(task.address, { onConnect: () => task.connected() });
     }).pipe(
       args.maxBytes === undefined ? identity : limitBytes(args.maxBytes),
       args.timeout === undefined ? identity : idleTimeout(args.timeout),
-      tap((chunk) => gotChunk(task, chunk)),
+      tap((chunk) => live.chunk(task, chunk)),
       toArray(), // every chunk, kept as it came…
       map((chunks) => Buffer.concat(chunks)), // …and joined once
       retry({
         count: retries,
         delay: (err: unknown, attempt: number) => {
-          say(`Task ${task.id}: trying again (${attempt} of ${retries}) after: ${describeError(err)}`);
+          live.say(`Task ${task.id}: trying again (${attempt} of ${retries}) after: ${describeError(err)}`);
           return timer(0);
         },
       }),
-      map((poem) => taskDone(task, poem)),
+      map((poem) => live.done(task, poem)),
       catchError((err: unknown) => {
-        taskFailed(task, err);
+        live.failed(task, err);
         return EMPTY; // one failed task must not end the others
       }),
     );
@@ -115,5 +85,5 @@ runMain(program.name, async () => {
   // Start every download at once (merge subscribes to all of them); Ctrl-C
   // unsubscribes, which closes every socket. Resolves when every task is over.
   await lastValueFrom(merge(...session.tasks.map(download)).pipe(takeUntil(interrupted$)), { defaultValue: undefined });
-  return end();
+  return live.end();
 });

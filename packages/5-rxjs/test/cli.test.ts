@@ -1,138 +1,27 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-import { parseTrace } from '@slow-poetry/shared';
-import { closedPort } from '@slow-poetry/shared/contract';
-import { afterEach, describe, expect, it } from 'vitest';
+import {
+  closedPort,
+  describeClientCli,
+  poem,
+  runCli as runAnyCli,
+  scratchDir,
+  type CliRun,
+} from '@slow-poetry/shared/testing';
+import { describe, expect, it } from 'vitest';
 
-import { cliPath, closeServers, nextEnd, poem, runCli, serve } from './helpers.js';
+const cliPath = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const runCli = (args: string[]): Promise<CliRun> => runAnyCli(cliPath, args);
+const scratch = (): string => scratchDir('slow-poetry-cli-');
 
-const scratch = (): string => mkdtempSync(join(tmpdir(), 'slow-poetry-cli-'));
-const duration = String.raw`\d+:\d\d:\d\d\.\d{6}`;
+// Every behaviour this CLI shares with stages 3 and 4 (the tutorial's lines, a
+// failed task, timeouts, --out, --trace, bad input, Ctrl-C, | head) is one suite.
+describeClientCli({ program: 'get-poetry-rxjs', cliPath });
 
-afterEach(closeServers);
-
-describe('the get-poetry CLI', () => {
-  it("prints the tutorial's lines: one per chunk, one per finished task, the sizes and the total", async () => {
-    const a = await serve({ poem: poem('science.txt') });
-    const b = await serve({ poem: poem('fascination.txt'), numBytes: 30 });
-    const run = await runCli([String(a.port), `127.0.0.1:${b.port}`]);
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    const chunkLines = run.lines.filter((line) => / bytes of poetry from /.test(line));
-    expect(chunkLines.length).toBeGreaterThan(10);
-    for (const line of chunkLines) expect(line).toMatch(/^Task [12]: got \d+ bytes of poetry from 127\.0\.0\.1:\d+$/);
-    expect(run.lines).toContain('Task 1 finished');
-    expect(run.lines).toContain('Task 2 finished');
-    expect(run.lines.slice(-3)).toEqual([
-      `Task 1: ${poem('science.txt').byteLength} bytes of poetry`,
-      `Task 2: ${poem('fascination.txt').byteLength} bytes of poetry`,
-      expect.stringMatching(new RegExp(`^Got 2 poems in ${duration}$`)),
-    ]);
-  });
-
-  it('reports a failed task on its own line, finishes the others, and exits with 1', async () => {
-    const good = await serve({ poem: poem('science.txt') });
-    const refused = await closedPort();
-    const run = await runCli(['--quiet', String(refused), String(good.port)]);
-    expect(run.code).toBe(1);
-    expect(run.lines).toEqual([
-      `Task 1: failed to get poetry from 127.0.0.1:${refused}: connection refused (ECONNREFUSED)`,
-      'Task 2 finished',
-      `Task 2: ${poem('science.txt').byteLength} bytes of poetry`,
-      expect.stringMatching(new RegExp(`^Got 1 poem in ${duration}; 1 task failed$`)),
-    ]);
-  });
-
-  it('turns a stall into a timeout and a never-ending poem into EPOEMTOOLONG', async () => {
-    const stalled = await serve({ poem: poem('science.txt'), fault: { kind: 'stall', afterBytes: 20 } });
-    const endless = await serve({ poem: poem('science.txt'), endless: true, numBytes: 200, delay: 0.001 });
-    const run = await runCli(['--quiet', '--timeout', '0.2', '--max-bytes', '5000', String(stalled.port), String(endless.port)]);
-    expect(run.code).toBe(1);
-    expect(run.lines).toContain(`Task 1: failed to get poetry from 127.0.0.1:${stalled.port} after 20 bytes: timed out (ETIMEDOUT): no data for 0.2 s`);
-    expect(run.lines.find((line) => line.startsWith('Task 2: failed'))).toMatch(/poem too long \(EPOEMTOOLONG\)/);
-  });
-
-  it('runs a hundred tasks against one server without a warning', async () => {
-    const server = await serve({ poem: poem('science.txt'), numBytes: 100 });
-    const run = await runCli(['--quiet', ...Array.from({ length: 100 }, () => String(server.port))]);
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    expect(run.lines.at(-1)).toMatch(new RegExp(`^Got 100 poems in ${duration}$`));
-  });
-
-  it('leaves quietly when its reader goes away (| head)', async () => {
-    const server = await serve({ poem: poem('ecstasy.txt'), delay: 0.01 });
-    const child = spawn(process.execPath, [cliPath, String(server.port), String(server.port)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-    child.stdout.once('data', () => child.stdout.destroy()); // read one chunk, then hang up
-    const [code] = (await once(child, 'close')) as [number | null];
-    expect(stderr).toBe('');
-    expect(code).toBe(1);
-  });
-
-  it('explains bad input in one line and exits with 2', async () => {
-    for (const args of [[], ['abc'], ['--timeout', '-1', '10000'], ['--nonsense', '10000'], ['70000']]) {
-      const run = await runCli(args);
-      expect(run.code, args.join(' ')).toBe(2);
-      expect(run.stdout).toBe('');
-      expect(run.stderr).toMatch(/^get-poetry-\w+: .+\n$/);
-    }
-    const help = await runCli(['--help']);
-    expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/^Usage: get-poetry-\w+ \[options\] ADDRESS\.\.\./);
-  });
-
-  it('saves each poem byte for byte with --out, and the run with --trace', async () => {
-    const names = ['alla-sera.txt', 'science.txt'];
-    const servers = await Promise.all(names.map((name) => serve({ poem: poem(name), numBytes: 7 })));
-    const out = scratch();
-    const trace = join(out, 'trace.jsonl');
-    const run = await runCli(['--quiet', '--out', out, '--trace', trace, ...servers.map((server) => String(server.port))]);
-    expect(run.code).toBe(0);
-    names.forEach((name, i) => expect(readFileSync(join(out, `task-${i + 1}.txt`)).equals(poem(name))).toBe(true));
-    const events = parseTrace(readFileSync(trace, 'utf8'));
-    expect(events[0]).toMatchObject({ event: 'start', tasks: servers.map((server) => `127.0.0.1:${server.port}`) });
-    for (const task of [1, 2]) {
-      const mine = events.filter((event) => 'task' in event && event.task === task).map((event) => event.event);
-      expect(mine[0]).toBe('connected');
-      expect(mine.at(-1)).toBe('done');
-      expect(mine.filter((event) => event === 'chunk').length).toBeGreaterThan(1);
-    }
-    expect(events.at(-1)).toMatchObject({ event: 'end', status: 0 });
-  });
-
-  it('on Ctrl-C prints what each task got so far, closes every socket and exits with 130', async () => {
-    const whole = await serve({ poem: poem('science.txt') });
-    const stalled = await serve({ poem: poem('ecstasy.txt'), fault: { kind: 'stall', afterBytes: 30 } });
-    const left = nextEnd(stalled);
-    const out = scratch();
-    let sent = false;
-    const run = await runCli(['--out', out, String(whole.port), String(stalled.port)], (stdout, interrupt) => {
-      // Wait until the healthy task is over and the stalled one has its 30 bytes.
-      if (!sent && stdout.includes('Task 1 finished') && stdout.includes('Task 2: got')) {
-        sent = true;
-        setTimeout(interrupt, 50);
-      }
-    });
-    expect(run.code).toBe(130);
-    expect(run.lines.slice(-3)).toEqual([
-      `Task 2: failed to get poetry from 127.0.0.1:${stalled.port} after 30 bytes: interrupted (EINTERRUPTED)`,
-      `Task 1: ${poem('science.txt').byteLength} bytes of poetry`,
-      expect.stringMatching(new RegExp(`^Got 1 poem in ${duration}; 1 task failed$`)),
-    ]);
-    // The server is still up, so it was the client that closed the stalled connection.
-    expect((await left).outcome).toBe('stalled');
-    expect(stalled.connections).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['task-1.txt', 'task-2.partial.txt']);
-    expect(readFileSync(join(out, 'task-2.partial.txt')).equals(poem('ecstasy.txt').subarray(0, 30))).toBe(true);
-  });
-
+describe('the get-poetry-rxjs CLI (its own option)', () => {
   it('with --retries, tries a failed task again from its first byte', async () => {
     const text = poem('science.txt');
     let attempts = 0;

@@ -2,15 +2,8 @@ import net from 'node:net';
 
 import { monotonicMs, startLoopProbe, type Address } from '@slow-poetry/shared';
 import { closedPort, describeStageContract, type TaskOutcome } from '@slow-poetry/shared/contract';
-import { spawnServer } from '@slow-poetry/slow-server';
-import { lastValueFrom, map, retry, toArray, type Observable } from 'rxjs';
-import { afterEach, describe, expect, it } from 'vitest';
-
-import { getPoetry } from '../src/get-poetry.js';
-import { idleTimeout, limitBytes } from '../src/operators.js';
 import {
   closeServers,
-  distIndex,
   nextEnd,
   openSockets,
   poem,
@@ -19,7 +12,15 @@ import {
   serve,
   sleep,
   smallPoemFile,
-} from './helpers.js';
+} from '@slow-poetry/shared/testing';
+import { spawnServer } from '@slow-poetry/slow-server';
+import { lastValueFrom, map, retry, toArray, type Observable } from 'rxjs';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { getPoetry } from '../src/get-poetry.js';
+import { idleTimeout, limitBytes } from '../src/operators.js';
+
+const distIndex = new URL('../dist/index.js', import.meta.url).href;
 
 /** Every chunk, joined once, as a promise. */
 const wholePoem = (chunks$: Observable<Uint8Array>): Promise<Uint8Array> =>
