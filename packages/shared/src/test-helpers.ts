@@ -2,11 +2,19 @@
 // a way to run a client's CLI as a real child process, and small waits. Nothing
 // here imports vitest, so the helpers work in any test runner.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { poetryDir, startServer, type Outcome, type ServerOptions, type SlowServer } from '@slow-poetry/slow-server';
+import {
+  poetryDir,
+  spawnServer,
+  startServer,
+  type Outcome,
+  type ServerOptions,
+  type ServerProcess,
+  type SlowServer,
+} from '@slow-poetry/slow-server';
 
 import type { Address } from './address.js';
 
@@ -27,7 +35,7 @@ export function smallPoemFile(): { path: string; bytes: Buffer } {
   return { path, bytes };
 }
 
-const servers: SlowServer[] = [];
+const servers: { close(): Promise<void> }[] = [];
 
 /** A slow server in this process (fine for clients that never block the thread). */
 export async function serve(options: ServerOptions): Promise<SlowServer & { address: Address }> {
@@ -36,7 +44,17 @@ export async function serve(options: ServerOptions): Promise<SlowServer & { addr
   return Object.assign(server, { address: { host: '127.0.0.1', port: server.port } });
 }
 
-/** Close every server `serve` started (call from afterEach). */
+/**
+ * A real `slowpoetry` process, started with these command-line arguments. A
+ * blocking client stops this whole thread, so its server must live elsewhere.
+ */
+export async function serveProcess(args: string[]): Promise<ServerProcess & { address: Address }> {
+  const server = await spawnServer(args);
+  servers.push(server);
+  return Object.assign(server, { address: { host: '127.0.0.1', port: server.port } });
+}
+
+/** Close every server `serve` and `serveProcess` started (call from afterEach). */
 export async function closeServers(): Promise<void> {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 }
@@ -47,6 +65,9 @@ export function nextEnd(server: SlowServer): Promise<{ outcome: Outcome; bytesSe
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** How many file descriptors this process holds open right now (Linux: /proc/self/fd). */
+export const openDescriptors = (): number => readdirSync('/proc/self/fd').length;
 
 /** How many TCP sockets this process holds open right now. */
 export const openSockets = (): number =>
