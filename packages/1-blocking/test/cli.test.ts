@@ -1,33 +1,38 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { parseTrace } from '@slow-poetry/shared';
-import { poetryDir, spawnServer, type ServerProcess } from '@slow-poetry/slow-server';
+import {
+  closeServers,
+  durationPattern as duration,
+  poem,
+  runCli as runAnyCli,
+  scratchDir,
+  serveProcess,
+  startCli as startAnyCli,
+  type CliRun,
+  type StartedCli,
+} from '@slow-poetry/shared/testing';
+import { poetryDir } from '@slow-poetry/slow-server';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
-import { runCli, startCli } from './run-cli.js';
+// The bin launcher, as a user runs it.
+const binPath = fileURLToPath(new URL('../bin/get-poetry-blocking.js', import.meta.url));
+const runCli = (args: string[]): Promise<CliRun> => runAnyCli(binPath, args);
+const startCli = (args: string[]): StartedCli => startAnyCli(binPath, args);
 
-const running: ServerProcess[] = [];
-const serve = async (...args: string[]): Promise<number> => {
-  const server = await spawnServer(['--quiet', '--num-bytes', '50', '--delay', '0.002', ...args]);
-  running.push(server);
-  return server.port;
-};
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((server) => server.close()));
-});
-const scratch = mkdtempSync(join(tmpdir(), 'get-poetry-blocking-'));
+const serve = async (...args: string[]): Promise<number> =>
+  (await serveProcess(['--quiet', '--num-bytes', '50', '--delay', '0.002', ...args])).port;
+afterEach(closeServers);
+const scratch = scratchDir('get-poetry-blocking-');
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-const poem = (name: string): Buffer => readFileSync(join(poetryDir, name));
-const duration = String.raw`\d+:\d\d:\d\d\.\d{6}`;
 
 describe('get-poetry-blocking', () => {
   it("prints the tutorial's lines, one task after another, and exits 0", async () => {
     const ports = [await serve(join(poetryDir, 'ecstasy.txt')), await serve(join(poetryDir, 'science.txt'))];
     const run = await runCli(ports.map(String));
-    expect(run.status).toBe(0);
+    expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     expect(run.lines).toHaveLength(5);
     expect(run.lines[0]).toBe(`Task 1: get poetry from: 127.0.0.1:${ports[0]}`);
@@ -41,7 +46,7 @@ describe('get-poetry-blocking', () => {
     const stalled = await serve('--stall-after', '100', join(poetryDir, 'science.txt'));
     const healthy = await serve(join(poetryDir, 'fascination.txt'));
     const run = await runCli(['--timeout', '1', String(stalled), '1', String(healthy)]);
-    expect(run.status).toBe(1);
+    expect(run.code).toBe(1);
     expect(run.lines[1]).toBe(
       `Task 1: failed to get poetry from 127.0.0.1:${stalled} after 100 bytes: timed out (ETIMEDOUT): no data for 1 s`,
     );
@@ -55,7 +60,7 @@ describe('get-poetry-blocking', () => {
     const reset = await serve('--reset-after', '300', join(poetryDir, 'ecstasy.txt'));
     const out = join(scratch, 'out');
     const run = await runCli(['--out', out, String(whole), String(reset)]);
-    expect(run.status).toBe(1);
+    expect(run.code).toBe(1);
     expect(readFileSync(join(out, 'task-1.txt')).equals(poem('alla-sera.txt'))).toBe(true);
     expect(readFileSync(join(out, 'task-2.partial.txt')).equals(poem('ecstasy.txt').subarray(0, 300))).toBe(true);
     expect(run.lines[3]).toMatch(/after 300 bytes: connection reset by peer \(ECONNRESET\)/);
@@ -65,7 +70,7 @@ describe('get-poetry-blocking', () => {
     const port = await serve('--delay', '0.01', join(poetryDir, 'science.txt'));
     const trace = join(scratch, 'trace.jsonl');
     const run = await runCli(['--trace', trace, String(port)]);
-    expect(run.status).toBe(0);
+    expect(run.code).toBe(0);
     const events = parseTrace(readFileSync(trace, 'utf8'));
     expect(events.map((e) => e.event).filter((e, i, all) => all.indexOf(e) === i)).toEqual([
       'start',
@@ -83,7 +88,7 @@ describe('get-poetry-blocking', () => {
   it('turns bad input into one line on stderr and exit status 2', async () => {
     for (const args of [[], ['--timeout', 'soon', '10000'], ['not-an-address:x'], ['--poller', 'poll', '10000']]) {
       const run = await runCli(args);
-      expect(run.status).toBe(2);
+      expect(run.code).toBe(2);
       expect(run.stdout).toBe('');
       expect(run.stderr.trim().split('\n')).toHaveLength(1);
       expect(run.stderr).toMatch(/^get-poetry-blocking: /);
@@ -92,7 +97,7 @@ describe('get-poetry-blocking', () => {
 
   it('explains itself with --help', async () => {
     const run = await runCli(['--help']);
-    expect(run.status).toBe(0);
+    expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Usage: get-poetry-blocking \[options\] ADDRESS\.\.\./);
   });
 });

@@ -1,8 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import type { Address } from '@slow-poetry/shared';
 import { describeStageContract, type TaskOutcome } from '@slow-poetry/shared/contract';
-import { idealDuration, poetryDir, spawnServer, type ServerProcess } from '@slow-poetry/slow-server';
+import { closeServers, openDescriptors, serveProcess } from '@slow-poetry/shared/testing';
+import { idealDuration, poetryDir } from '@slow-poetry/slow-server';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { getPoetry } from '../src/index.js';
@@ -20,18 +22,10 @@ describeStageContract({
     }),
 });
 
-const running: ServerProcess[] = [];
-const serve = async (...args: string[]): Promise<{ host: string; port: number }> => {
-  const server = await spawnServer(['--quiet', ...args]);
-  running.push(server);
-  return { host: '127.0.0.1', port: server.port };
-};
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((server) => server.close()));
-});
+const serve = async (...args: string[]): Promise<Address> => (await serveProcess(['--quiet', ...args])).address;
+afterEach(closeServers);
 
 const science = join(poetryDir, 'science.txt');
-const openDescriptors = (): number => readdirSync('/proc/self/fd').length;
 
 describe('stage 1 getPoetry', () => {
   it('takes about the sum of the downloads: each waits for the one before', async () => {
