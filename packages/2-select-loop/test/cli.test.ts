@@ -1,33 +1,38 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { parseTrace } from '@slow-poetry/shared';
-import { poetryDir, spawnServer, type ServerProcess } from '@slow-poetry/slow-server';
+import {
+  closeServers,
+  durationPattern as duration,
+  poem,
+  runCli as runAnyCli,
+  scratchDir,
+  serveProcess,
+  startCli as startAnyCli,
+  type CliRun,
+  type StartedCli,
+} from '@slow-poetry/shared/testing';
+import { poetryDir } from '@slow-poetry/slow-server';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
-import { runCli, startCli } from './run-cli.js';
+// The bin launcher, as a user runs it.
+const binPath = fileURLToPath(new URL('../bin/get-poetry-select.js', import.meta.url));
+const runCli = (args: string[]): Promise<CliRun> => runAnyCli(binPath, args);
+const startCli = (args: string[]): StartedCli => startAnyCli(binPath, args);
 
-const running: ServerProcess[] = [];
-const serve = async (...args: string[]): Promise<number> => {
-  const server = await spawnServer(['--quiet', '--num-bytes', '50', '--delay', '0.005', ...args]);
-  running.push(server);
-  return server.port;
-};
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((server) => server.close()));
-});
-const scratch = mkdtempSync(join(tmpdir(), 'get-poetry-select-'));
+const serve = async (...args: string[]): Promise<number> =>
+  (await serveProcess(['--quiet', '--num-bytes', '50', '--delay', '0.005', ...args])).port;
+afterEach(closeServers);
+const scratch = scratchDir('get-poetry-select-');
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-const poem = (name: string): Buffer => readFileSync(join(poetryDir, name));
-const duration = String.raw`\d+:\d\d:\d\d\.\d{6}`;
 
 describe('get-poetry-select', () => {
   it("prints the tutorial's lines, the tasks' reads mixed together, and exits 0", async () => {
     const ports = [await serve(join(poetryDir, 'ecstasy.txt')), await serve(join(poetryDir, 'science.txt'))];
     const run = await runCli(ports.map(String));
-    expect(run.status).toBe(0);
+    expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     const { lines } = run;
     const chunkLine = new RegExp(`^Task ([12]): got (\\d+) bytes of poetry from 127\\.0\\.0\\.1:(${ports[0]}|${ports[1]})$`);
@@ -53,7 +58,7 @@ describe('get-poetry-select', () => {
   it('leaves out the line per read with --quiet, and waits with poll when asked', async () => {
     const port = await serve(join(poetryDir, 'science.txt'));
     const run = await runCli(['--quiet', '--poller', 'poll', String(port)]);
-    expect(run.status).toBe(0);
+    expect(run.code).toBe(0);
     expect(run.lines).toEqual([
       'Task 1 finished',
       `Task 1: ${poem('science.txt').byteLength} bytes of poetry`,
@@ -65,7 +70,7 @@ describe('get-poetry-select', () => {
     const stalled = await serve('--stall-after', '100', join(poetryDir, 'science.txt'));
     const healthy = await serve(join(poetryDir, 'fascination.txt'));
     const run = await runCli(['--quiet', '--timeout', '1', String(stalled), '1', String(healthy)]);
-    expect(run.status).toBe(1);
+    expect(run.code).toBe(1);
     expect(run.lines).toContain('Task 2: failed to get poetry from 127.0.0.1:1: connection refused (ECONNREFUSED)');
     expect(run.lines).toContain(
       `Task 1: failed to get poetry from 127.0.0.1:${stalled} after 100 bytes: timed out (ETIMEDOUT): no data for 1 s`,
@@ -80,7 +85,7 @@ describe('get-poetry-select', () => {
     const out = join(scratch, 'out');
     const trace = join(scratch, 'trace.jsonl');
     const run = await runCli(['--quiet', '--out', out, '--trace', trace, String(whole), String(reset)]);
-    expect(run.status).toBe(1);
+    expect(run.code).toBe(1);
     expect(readFileSync(join(out, 'task-1.txt')).equals(poem('alla-sera.txt'))).toBe(true);
     expect(readFileSync(join(out, 'task-2.partial.txt')).equals(poem('ecstasy.txt').subarray(0, 300))).toBe(true);
     const events = parseTrace(readFileSync(trace, 'utf8'));
@@ -98,7 +103,7 @@ describe('get-poetry-select', () => {
   it("stops with one clear line when select's 1024 limit is reached", async () => {
     const port = await serve('--delay', '0.001', join(poetryDir, 'science.txt'));
     const run = await runCli(['--quiet', ...new Array<string>(1030).fill(String(port))]);
-    expect(run.status).toBe(1);
+    expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr.trim().split('\n')).toEqual([
       expect.stringMatching(/^get-poetry-select: error: select\(\) can only watch descriptors below FD_SETSIZE \(1024\).*--poller poll\)$/),
@@ -108,7 +113,7 @@ describe('get-poetry-select', () => {
   it('turns bad input into one line on stderr and exit status 2', async () => {
     for (const args of [[], ['--poller', 'epoll', '10000'], ['--timeout', '0', '10000'], ['[::1:10000']]) {
       const run = await runCli(args);
-      expect(run.status).toBe(2);
+      expect(run.code).toBe(2);
       expect(run.stdout).toBe('');
       expect(run.stderr.trim().split('\n')).toHaveLength(1);
       expect(run.stderr).toMatch(/^get-poetry-select: /);

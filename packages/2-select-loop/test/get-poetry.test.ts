@@ -1,10 +1,12 @@
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { FdSetSizeError } from '@slow-poetry/posix';
+import type { Address } from '@slow-poetry/shared';
 import { describeStageContract } from '@slow-poetry/shared/contract';
-import { idealDuration, poetryDir, spawnServer, type ServerProcess } from '@slow-poetry/slow-server';
+import { closeServers, openDescriptors, serveProcess } from '@slow-poetry/shared/testing';
+import { idealDuration, poetryDir } from '@slow-poetry/slow-server';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
 import { getPoetry, type Poller } from '../src/index.js';
@@ -19,20 +21,12 @@ for (const poller of ['select', 'poll'] as Poller[]) {
   });
 }
 
-const running: ServerProcess[] = [];
-const serve = async (...args: string[]): Promise<{ host: string; port: number }> => {
-  const server = await spawnServer(['--quiet', ...args]);
-  running.push(server);
-  return { host: '127.0.0.1', port: server.port };
-};
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((server) => server.close()));
-});
+const serve = async (...args: string[]): Promise<Address> => (await serveProcess(['--quiet', ...args])).address;
+afterEach(closeServers);
 const scratch = mkdtempSync(join(tmpdir(), 'select-loop-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const science = join(poetryDir, 'science.txt');
-const openDescriptors = (): number => readdirSync('/proc/self/fd').length;
 
 /** Open /dev/null until a descriptor reaches `atLeast`; returns them all (to close). */
 function descriptorsUpTo(atLeast: number): number[] {
