@@ -11,14 +11,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { closedPort } from './contract.js';
 import {
+  cliAt,
   closeServers,
   durationPattern as duration,
   nextEnd,
   poem,
-  runCli as runAnyCli,
   scratchDir,
   serve,
-  type CliRun,
 } from './test-helpers.js';
 import { parseTrace } from './trace.js';
 
@@ -33,8 +32,7 @@ const scratch = (): string => scratchDir('slow-poetry-cli-');
 
 export function describeClientCli(client: ClientCliUnderTest): void {
   const { program, cliPath } = client;
-  const runCli = (args: string[], whenOutput?: (stdout: string, interrupt: () => void) => void): Promise<CliRun> =>
-    runAnyCli(cliPath, args, whenOutput);
+  const { runCli } = cliAt(cliPath);
 
   describe(`the ${program} CLI (the lines, files and exit statuses every event-loop client shares)`, () => {
     afterEach(closeServers);

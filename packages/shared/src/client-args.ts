@@ -5,7 +5,7 @@
 // Each stage may add options of its own (stage 2's --poller, stage 5's --retries).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
-import { readInteger, readSeconds, UsageError } from '@slow-poetry/slow-server';
+import { exitStatus, readInteger, readSeconds, runMain, UsageError } from '@slow-poetry/slow-server';
 
 import { parseAddress, type Address } from './address.js';
 
@@ -100,4 +100,20 @@ function positiveSeconds(text: string): number {
   const seconds = readSeconds('--timeout', text);
   if (seconds === 0) throw new UsageError('--timeout must be more than zero seconds');
   return seconds;
+}
+
+/**
+ * A client's entry point: read the command line (`--help` prints the usage and
+ * exits 0), then run `main` with it. Bad input and errors become one line on
+ * stderr and an exit status, never a stack trace (see `runMain`).
+ */
+export function runClient(program: ClientProgram, main: (args: ClientArgs) => number | Promise<number>): void {
+  runMain(program.name, () => {
+    const args = parseClientArgs(program, process.argv.slice(2));
+    if (args === 'help') {
+      console.log(clientUsage(program));
+      return exitStatus.ok;
+    }
+    return main(args);
+  });
 }

@@ -3,6 +3,7 @@ export { defaultHost, formatAddress, parseAddress, type Address } from './addres
 export {
   clientUsage,
   parseClientArgs,
+  runClient,
   type ClientArgs,
   type ClientProgram,
   type ExtraOption,

@@ -132,6 +132,17 @@ export function runCli(
   return cli.done;
 }
 
+/** `runCli` and `startCli` for one client's entry point. */
+export function cliAt(cliPath: string): {
+  runCli(args: string[], whenOutput?: (stdout: string, interrupt: () => void) => void): Promise<CliRun>;
+  startCli(args: string[], whenOutput?: (stdout: string) => void): StartedCli;
+} {
+  return {
+    runCli: (args, whenOutput) => runCli(cliPath, args, whenOutput),
+    startCli: (args, whenOutput) => startCli(cliPath, args, whenOutput),
+  };
+}
+
 /** Run a snippet of ESM in a fresh Node process; resolves with its output and how long it lived. */
 export function runScript(source: string): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   const started = performance.now();

@@ -2,6 +2,7 @@
 // share. Like `./contract`, it imports vitest (a peer dependency), so only test
 // code should import it.
 export {
+  cliAt,
   closeServers,
   durationPattern,
   nextEnd,
