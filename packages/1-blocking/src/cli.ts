@@ -1,13 +1,5 @@
 // `get-poetry-blocking [options] ADDRESS...`: download one poem after another.
-import {
-  clientUsage,
-  exitStatus,
-  parseClientArgs,
-  report,
-  runMain,
-  Session,
-  type ClientProgram,
-} from '@slow-poetry/shared';
+import { report, runClient, Session, type ClientArgs, type ClientProgram } from '@slow-poetry/shared';
 import { currentPlatform } from '@slow-poetry/posix';
 
 import { concat, getPoetry } from './get-poetry.js';
@@ -17,12 +9,7 @@ const program: ClientProgram = {
   summary: 'Download a poem from each address, one after another, on blocking sockets (stage 1).',
 };
 
-function main(): number {
-  const args = parseClientArgs(program, process.argv.slice(2));
-  if (args === 'help') {
-    console.log(clientUsage(program));
-    return exitStatus.ok;
-  }
+function main(args: ClientArgs): number {
   currentPlatform(); // on Windows: one line saying why not, before anything starts
   const session = new Session('blocking', args);
 
@@ -54,4 +41,4 @@ function main(): number {
   return session.finish();
 }
 
-runMain(program.name, main);
+runClient(program, main);
