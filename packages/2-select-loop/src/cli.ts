@@ -1,14 +1,5 @@
 // `get-poetry-select [options] ADDRESS...`: download every poem at once in a select loop.
-import {
-  clientUsage,
-  exitStatus,
-  parseClientArgs,
-  report,
-  runMain,
-  Session,
-  UsageError,
-  type ClientProgram,
-} from '@slow-poetry/shared';
+import { report, runClient, Session, UsageError, type ClientArgs, type ClientProgram } from '@slow-poetry/shared';
 import { currentPlatform } from '@slow-poetry/posix';
 
 import { getPoetry } from './get-poetry.js';
@@ -25,12 +16,7 @@ const program: ClientProgram = {
   },
 };
 
-function main(): number {
-  const args = parseClientArgs(program, process.argv.slice(2));
-  if (args === 'help') {
-    console.log(clientUsage(program));
-    return exitStatus.ok;
-  }
+function main(args: ClientArgs): number {
   const poller = args.extra['poller'] ?? 'select';
   if (poller !== 'select' && poller !== 'poll') {
     throw new UsageError(`--poller takes select or poll, not '${String(poller)}'`);
@@ -83,4 +69,4 @@ function main(): number {
   return session.finish();
 }
 
-runMain(program.name, main);
+runClient(program, main);

@@ -3,24 +3,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { parseTrace } from '@slow-poetry/shared';
-import {
-  closeServers,
-  durationPattern as duration,
-  poem,
-  runCli as runAnyCli,
-  scratchDir,
-  serveProcess,
-  startCli as startAnyCli,
-  type CliRun,
-  type StartedCli,
-} from '@slow-poetry/shared/testing';
+import { cliAt, closeServers, durationPattern as duration, poem, scratchDir, serveProcess } from '@slow-poetry/shared/testing';
 import { poetryDir } from '@slow-poetry/slow-server';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
 // The bin launcher, as a user runs it.
-const binPath = fileURLToPath(new URL('../bin/get-poetry-select.js', import.meta.url));
-const runCli = (args: string[]): Promise<CliRun> => runAnyCli(binPath, args);
-const startCli = (args: string[]): StartedCli => startAnyCli(binPath, args);
+const { runCli, startCli } = cliAt(fileURLToPath(new URL('../bin/get-poetry-select.js', import.meta.url)));
 
 const serve = async (...args: string[]): Promise<number> =>
   (await serveProcess(['--quiet', '--num-bytes', '50', '--delay', '0.005', ...args])).port;
