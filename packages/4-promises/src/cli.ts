@@ -6,16 +6,7 @@
 // they are all over.
 import { setMaxListeners } from 'node:events';
 
-import {
-  clientUsage,
-  exitStatus,
-  LiveReport,
-  parseClientArgs,
-  runMain,
-  Session,
-  type ClientProgram,
-  type TaskRecord,
-} from '@slow-poetry/shared';
+import { LiveReport, runClient, Session, type ClientProgram, type TaskRecord } from '@slow-poetry/shared';
 
 import { getPoetry, type PoetryOptions } from './get-poetry.js';
 
@@ -24,12 +15,7 @@ const program: ClientProgram = {
   summary: "Download a poem from each address, all at once, with promises on Node's event loop.",
 };
 
-runMain(program.name, async () => {
-  const args = parseClientArgs(program, process.argv.slice(2));
-  if (args === 'help') {
-    console.log(clientUsage(program));
-    return exitStatus.ok;
-  }
+runClient(program, async (args) => {
   const session = new Session('promises', args);
   const live = new LiveReport(session); // the lines, --out, the trace, Ctrl-C's partials, | head
 
