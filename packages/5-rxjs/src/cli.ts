@@ -4,17 +4,7 @@
 // Stages 3, 4 and 5 share this file's shape line for line; diff them to see the
 // one part that changes: how the downloads are started and how we learn that
 // they are all over.
-import {
-  clientUsage,
-  describeError,
-  exitStatus,
-  LiveReport,
-  parseClientArgs,
-  runMain,
-  Session,
-  type ClientProgram,
-  type TaskRecord,
-} from '@slow-poetry/shared';
+import { describeError, LiveReport, runClient, Session, type ClientProgram, type TaskRecord } from '@slow-poetry/shared';
 import { readInteger } from '@slow-poetry/slow-server';
 import {
   catchError,
@@ -43,12 +33,7 @@ const program: ClientProgram = {
   options: { retries: { type: 'string', help: '--retries N         try a failed task again, up to N times (default 0)' } },
 };
 
-runMain(program.name, async () => {
-  const args = parseClientArgs(program, process.argv.slice(2));
-  if (args === 'help') {
-    console.log(clientUsage(program));
-    return exitStatus.ok;
-  }
+runClient(program, async (args) => {
   const retries = readInteger('--retries', (args.extra['retries'] as string | undefined) ?? '0', 0);
   const session = new Session('rxjs', args);
   const live = new LiveReport(session); // the lines, --out, the trace, Ctrl-C's partials, | head

@@ -3,18 +3,11 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import {
-  closedPort,
-  describeClientCli,
-  poem,
-  runCli as runAnyCli,
-  scratchDir,
-  type CliRun,
-} from '@slow-poetry/shared/testing';
+import { cliAt, closedPort, describeClientCli, poem, scratchDir } from '@slow-poetry/shared/testing';
 import { describe, expect, it } from 'vitest';
 
 const cliPath = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const runCli = (args: string[]): Promise<CliRun> => runAnyCli(cliPath, args);
+const { runCli } = cliAt(cliPath);
 const scratch = (): string => scratchDir('slow-poetry-cli-');
 
 // Every behaviour this CLI shares with stages 3 and 4 (the tutorial's lines, a
