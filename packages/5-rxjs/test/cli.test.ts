@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { cliAt, closedPort, describeClientCli, poem, scratchDir } from '@slow-poetry/shared/testing';
 import { describe, expect, it } from 'vitest';
+
+import { flakyServer } from './flaky-server.js';
 
 const cliPath = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const { runCli } = cliAt(cliPath);
@@ -17,15 +18,8 @@ describeClientCli({ program: 'get-poetry-rxjs', cliPath });
 describe('the get-poetry-rxjs CLI (its own option)', () => {
   it('with --retries, tries a failed task again from its first byte', async () => {
     const text = poem('science.txt');
-    let attempts = 0;
-    const flaky = net.createServer((socket) => {
-      socket.on('error', () => {});
-      attempts += 1;
-      if (attempts === 1) socket.write(text.subarray(0, 100), () => setTimeout(() => socket.resetAndDestroy(), 10));
-      else socket.end(text);
-    });
-    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
-    const port = (flaky.address() as net.AddressInfo).port;
+    const flaky = await flakyServer(text);
+    const { port } = flaky;
     const out = scratch();
     try {
       const run = await runCli(['--quiet', '--retries', '2', '--out', out, String(port)]);
@@ -33,7 +27,7 @@ describe('the get-poetry-rxjs CLI (its own option)', () => {
       expect(run.lines[0]).toBe('Task 1: trying again (1 of 2) after: connection reset by peer (ECONNRESET)');
       expect(run.lines).toContain(`Task 1: ${text.byteLength} bytes of poetry`);
       expect(readFileSync(join(out, 'task-1.txt')).equals(text)).toBe(true);
-      expect(attempts).toBe(2);
+      expect(flaky.attempts()).toBe(2);
 
       const refused = await closedPort();
       const gaveUp = await runCli(['--quiet', '--retries', '1', String(refused)]);

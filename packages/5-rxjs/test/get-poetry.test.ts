@@ -1,6 +1,4 @@
-import net from 'node:net';
-
-import { monotonicMs, startLoopProbe, type Address } from '@slow-poetry/shared';
+import { monotonicMs, startLoopProbe } from '@slow-poetry/shared';
 import { closedPort, describeStageContract, type TaskOutcome } from '@slow-poetry/shared/contract';
 import {
   closeServers,
@@ -19,6 +17,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { getPoetry } from '../src/get-poetry.js';
 import { idleTimeout, limitBytes } from '../src/operators.js';
+import { flakyServer } from './flaky-server.js';
 
 const distIndex = new URL('../dist/index.js', import.meta.url).href;
 
@@ -99,18 +98,10 @@ describe('getPoetry returning a cold Observable', () => {
 
   it('retries a failed download from the start, so no bytes of the failed attempt get in', async () => {
     const text = poem('science.txt');
-    let attempts = 0;
-    const flaky = net.createServer((socket) => {
-      socket.on('error', () => {});
-      attempts += 1;
-      if (attempts === 1) socket.write(text.subarray(0, 100), () => setTimeout(() => socket.resetAndDestroy(), 10));
-      else socket.end(text);
-    });
-    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
-    const address: Address = { host: '127.0.0.1', port: (flaky.address() as net.AddressInfo).port };
+    const flaky = await flakyServer(text);
     try {
-      const poemBytes = await wholePoem(getPoetry(address).pipe(toArray(), map((chunks) => Buffer.concat(chunks)), retry(2)));
-      expect(attempts).toBe(2);
+      const poemBytes = await wholePoem(getPoetry(flaky.address).pipe(toArray(), map((chunks) => Buffer.concat(chunks)), retry(2)));
+      expect(flaky.attempts()).toBe(2);
       expect(Buffer.from(poemBytes).equals(text)).toBe(true);
     } finally {
       flaky.close();
