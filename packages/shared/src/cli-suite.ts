@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it as vitestIt } from 'vitest';
 
 import { closedPort } from './contract.js';
 import {
@@ -30,11 +30,13 @@ export interface ClientCliUnderTest {
 
 const scratch = (): string => scratchDir('slow-poetry-cli-');
 
-export function describeClientCli(client: ClientCliUnderTest): void {
+export function describeClientCli(client: ClientCliUnderTest, options: { expectFailure?: boolean } = {}): void {
   const { program, cliPath } = client;
+  // expectFailure: for proving the suite itself, every scenario must fail.
+  const it = options.expectFailure ? vitestIt.fails : vitestIt;
   const { runCli } = cliAt(cliPath);
 
-  describe(`the ${program} CLI (the lines, files and exit statuses every event-loop client shares)`, () => {
+  describe(`the ${program} CLI${options.expectFailure ? ' (broken: every scenario must fail)' : ''} (the lines, files and exit statuses every event-loop client shares)`, () => {
     afterEach(closeServers);
 
     it("prints the tutorial's lines: one per chunk, one per finished task, the sizes and the total", async () => {
