@@ -3,6 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { report } from '@slow-poetry/shared';
 import { poetryDir } from '@slow-poetry/slow-server';
@@ -81,5 +82,22 @@ describe('the bench', () => {
     expect(text).toContain('Notes after.');
     expect(text).toContain('new figures');
     expect(text).not.toContain('old figures');
+  });
+
+  it('finds each stage\'s own line from BENCHMARKS.md quoted word for word in that stage\'s README', () => {
+    // A fresh `pnpm bench` rewrites these lines; this keeps the READMEs from quoting an older run.
+    const packages = fileURLToPath(new URL('../../', import.meta.url));
+    const benchmarks = readFileSync(join(packages, 'bench', 'BENCHMARKS.md'), 'utf8');
+    const stageLines = benchmarks.split('\n').filter((line) => line.startsWith('- **stage '));
+    const readmes = ['1-blocking', '2-select-loop', '3-callbacks', '4-promises', '5-rxjs'].map((stage) => ({
+      stage,
+      text: readFileSync(join(packages, stage, 'README.md'), 'utf8'),
+    }));
+    expect(stageLines).toHaveLength(6); // stage 2 runs twice, once per poller
+    for (const line of stageLines) {
+      const stageNumber = /^- \*\*stage (\d)/.exec(line)?.[1];
+      const readme = readmes.find(({ stage }) => stage.startsWith(`${stageNumber}-`));
+      expect(readme?.text, `${readme?.stage} README`).toContain(line);
+    }
   });
 });
