@@ -1,7 +1,13 @@
 import net from 'node:net';
 
-import { monotonicMs, startLoopProbe, type Address } from '@slow-poetry/shared';
-import { closedPort, describeStageContract, type TaskOutcome } from '@slow-poetry/shared/contract';
+import type { Address } from '@slow-poetry/shared';
+import {
+  closedPort,
+  describeEventLoopStage,
+  describeStageContract,
+  type StageUnderTest,
+  type TaskOutcome,
+} from '@slow-poetry/shared/contract';
 import {
   closeServers,
   nextEnd,
@@ -11,7 +17,6 @@ import {
   runScript,
   serve,
   sleep,
-  smallPoemFile,
 } from '@slow-poetry/shared/testing';
 import { spawnServer } from '@slow-poetry/slow-server';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -27,10 +32,12 @@ function fetchOne(address: Address, options: PoetryOptions = {}): Promise<TaskOu
   );
 }
 
-describeStageContract({
+const stage: StageUnderTest = {
   name: 'stage 3 (callbacks)',
   fetchAll: (addresses) => Promise.all(addresses.map((address) => fetchOne(address))),
-});
+};
+describeStageContract(stage);
+describeEventLoopStage(stage);
 
 afterEach(closeServers);
 
@@ -98,32 +105,6 @@ describe('getPoetry with a callback', () => {
     expect(calls).toEqual([['poem'], ['poem'], ['ECONNRESET'], ['ECONNREFUSED'], ['ETIMEDOUT'], ['EPOEMTOOLONG'], ['ABORT_ERR'], ['ABORT_ERR']]);
   });
 
-  it('takes about as long as the slowest download, not the sum of them', async () => {
-    // Three downloads of 30 chunks 10 ms apart: 0.29 s each, 0.87 s one after another.
-    const servers = await Promise.all([1, 2, 3].map(() => serve({ poem: Buffer.alloc(300, 'x'), delay: 0.01 })));
-    const slowest = 0.29 * 1000;
-    const sum = 3 * slowest;
-    const started = monotonicMs();
-    const outcomes = await Promise.all(servers.map((server) => fetchOne(server.address)));
-    const elapsed = monotonicMs() - started;
-    expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
-    expect(elapsed).toBeGreaterThanOrEqual(slowest * 0.95);
-    expect(elapsed).toBeLessThan((slowest + sum) / 2); // much nearer the slowest than the sum
-  });
-
-  it('downloads from 2000 connections at once', async () => {
-    const small = smallPoemFile();
-    const server = await spawnServer(['--num-bytes', '10', '--delay', '0.01', '--quiet', small.path]);
-    try {
-      const address = { host: '127.0.0.1', port: server.port };
-      const outcomes = await Promise.all(Array.from({ length: 2000 }, () => fetchOne(address, { timeout: 10 })));
-      const whole = outcomes.filter((outcome) => outcome.ok && Buffer.from(outcome.poem).equals(small.bytes));
-      expect(whole).toHaveLength(2000);
-    } finally {
-      await server.close();
-    }
-  }, 30_000);
-
   it('closes the socket when the signal aborts, so the server sees the client leave', async () => {
     await sleep(20); // let sockets from earlier tests finish closing
     const before = openSockets();
@@ -166,15 +147,5 @@ describe('getPoetry with a callback', () => {
     } finally {
       await server.close();
     }
-  });
-
-  it('keeps the event loop responsive during the downloads', async () => {
-    const servers = await Promise.all([1, 2, 3].map(() => serve({ poem: poem('ecstasy.txt'), numBytes: 30, delay: 0.002 })));
-    const probe = startLoopProbe(2);
-    const outcomes = await Promise.all(servers.map((server) => fetchOne(server.address)));
-    const stats = probe.stop();
-    expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
-    expect(stats.wallMs).toBeGreaterThan(150); // the downloads did take a while…
-    expect(stats.maxDelayMs).toBeLessThan(100); // …and no timer ever waited long for its turn
   });
 });

@@ -1,5 +1,10 @@
-import { monotonicMs, startLoopProbe } from '@slow-poetry/shared';
-import { closedPort, describeStageContract, type TaskOutcome } from '@slow-poetry/shared/contract';
+import {
+  closedPort,
+  describeEventLoopStage,
+  describeStageContract,
+  type StageUnderTest,
+  type TaskOutcome,
+} from '@slow-poetry/shared/contract';
 import {
   closeServers,
   nextEnd,
@@ -9,7 +14,6 @@ import {
   runScript,
   serve,
   sleep,
-  smallPoemFile,
 } from '@slow-poetry/shared/testing';
 import { spawnServer } from '@slow-poetry/slow-server';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -25,10 +29,12 @@ const outcome = (promise: Promise<Uint8Array>): Promise<TaskOutcome> =>
     (error: Error) => ({ ok: false, error }),
   );
 
-describeStageContract({
+const stage: StageUnderTest = {
   name: 'stage 4 (promises)',
   fetchAll: (addresses) => Promise.all(addresses.map((address) => outcome(getPoetry(address)))),
-});
+};
+describeStageContract(stage);
+describeEventLoopStage(stage);
 
 afterEach(closeServers);
 
@@ -62,32 +68,6 @@ describe('getPoetry returning a promise', () => {
     expect(codes).toEqual(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPOEMTOOLONG', 'ABORT_ERR', 'ABORT_ERR']);
     await expect(getPoetry(whole.address, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
   });
-
-  it('takes about as long as the slowest download, not the sum of them', async () => {
-    // Three downloads of 30 chunks 10 ms apart: 0.29 s each, 0.87 s one after another.
-    const servers = await Promise.all([1, 2, 3].map(() => serve({ poem: Buffer.alloc(300, 'x'), delay: 0.01 })));
-    const slowest = 0.29 * 1000;
-    const sum = 3 * slowest;
-    const started = monotonicMs();
-    const poems = await Promise.all(servers.map((server) => getPoetry(server.address)));
-    const elapsed = monotonicMs() - started;
-    expect(poems.map((poem) => poem.byteLength)).toEqual([300, 300, 300]);
-    expect(elapsed).toBeGreaterThanOrEqual(slowest * 0.95);
-    expect(elapsed).toBeLessThan((slowest + sum) / 2); // much nearer the slowest than the sum
-  });
-
-  it('downloads from 2000 connections at once', async () => {
-    const small = smallPoemFile();
-    const server = await spawnServer(['--num-bytes', '10', '--delay', '0.01', '--quiet', small.path]);
-    try {
-      const address = { host: '127.0.0.1', port: server.port };
-      const outcomes = await Promise.all(Array.from({ length: 2000 }, () => outcome(getPoetry(address, { timeout: 10 }))));
-      const whole = outcomes.filter((outcome) => outcome.ok && Buffer.from(outcome.poem).equals(small.bytes));
-      expect(whole).toHaveLength(2000);
-    } finally {
-      await server.close();
-    }
-  }, 30_000);
 
   it('closes the socket when the signal aborts, so the server sees the client leave', async () => {
     await sleep(20); // let sockets from earlier tests finish closing
@@ -128,16 +108,6 @@ describe('getPoetry returning a promise', () => {
     } finally {
       await server.close();
     }
-  });
-
-  it('keeps the event loop responsive during the downloads', async () => {
-    const servers = await Promise.all([1, 2, 3].map(() => serve({ poem: poem('ecstasy.txt'), numBytes: 30, delay: 0.002 })));
-    const probe = startLoopProbe(2);
-    const poems = await Promise.all(servers.map((server) => getPoetry(server.address)));
-    const stats = probe.stop();
-    expect(poems.every((bytes) => Buffer.from(bytes).equals(poem('ecstasy.txt')))).toBe(true);
-    expect(stats.wallMs).toBeGreaterThan(150); // the downloads did take a while…
-    expect(stats.maxDelayMs).toBeLessThan(100); // …and no timer ever waited long for its turn
   });
 });
 

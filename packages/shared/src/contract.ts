@@ -1,6 +1,8 @@
 // The stage contract: one set of scenarios that every stage's client must pass,
 // whatever its I/O model. Each stage's tests call `describeStageContract` with an
-// adapter that runs its own `getPoetry` over a list of addresses.
+// adapter that runs its own `getPoetry` over a list of addresses. The stages on
+// Node's event loop (3 to 5) also call `describeEventLoopStage` with the same
+// adapter: the scenarios that set them apart from stages 1 and 2.
 //
 // The servers run in child processes (real `slowpoetry` processes on loopback),
 // because a blocking client stops its whole thread: a server in the same process
@@ -14,6 +16,8 @@ import { poetryDir, spawnServer, type ServerProcess } from '@slow-poetry/slow-se
 import { afterAll, afterEach, describe, expect, it as vitestIt } from 'vitest';
 
 import type { Address } from './address.js';
+import { monotonicMs } from './duration.js';
+import { startLoopProbe } from './loop-probe.js';
 
 export type TaskOutcome = { ok: true; poem: Uint8Array } | { ok: false; error: Error & { code?: string } };
 
@@ -59,31 +63,42 @@ export interface ContractOptions {
   expectFailure?: boolean;
 }
 
+/**
+ * Real `slowpoetry` processes for one describe block, closed after each test, and
+ * a scratch folder for poems made up on the spot.
+ */
+function serverPool(): { serve(args: string[]): Promise<Address>; scratch: string } {
+  const running: ServerProcess[] = [];
+  const scratch = mkdtempSync(join(tmpdir(), 'slow-poetry-contract-'));
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((server) => server.close()));
+  });
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+  return {
+    scratch,
+    async serve(args) {
+      const server = await spawnServer(args);
+      running.push(server);
+      return { host: '127.0.0.1', port: server.port };
+    },
+  };
+}
+
 export function describeStageContract(stage: StageUnderTest, options: ContractOptions = {}): void {
   const it = options.expectFailure ? vitestIt.fails : vitestIt;
   describe(`${stage.name} keeps the stage contract`, () => {
-    const running: ServerProcess[] = [];
-    const scratch = mkdtempSync(join(tmpdir(), 'slow-poetry-contract-'));
-    const serve = async (poemFile: string, ...extra: string[]): Promise<Address> => {
-      const server = await spawnServer([...fast, ...extra, poemFile]);
-      running.push(server);
-      return { host: '127.0.0.1', port: server.port };
-    };
+    const { serve, scratch } = serverPool();
+    const serveFast = (poemFile: string, ...extra: string[]): Promise<Address> => serve([...fast, ...extra, poemFile]);
     const poem = (name: string): Uint8Array => readFileSync(join(poetryDir, name));
     const expectPoem = (outcome: TaskOutcome | undefined, expected: Uint8Array): void => {
       if (!outcome?.ok) throw new Error(`expected a poem, got ${outcome?.error.message ?? 'nothing'}`);
       expect(Buffer.from(outcome.poem).equals(Buffer.from(expected))).toBe(true);
     };
 
-    afterEach(async () => {
-      await Promise.all(running.splice(0).map((server) => server.close()));
-    });
-    afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
     it('delivers every poem byte for byte, even when chunks split UTF-8 characters', async () => {
       const names = poemFiles();
       expect(names.some((name) => splitsACharacter(poem(name), 7))).toBe(true);
-      const addresses = await Promise.all(names.map((name) => serve(join(poetryDir, name))));
+      const addresses = await Promise.all(names.map((name) => serveFast(join(poetryDir, name))));
       const outcomes = await stage.fetchAll(addresses);
       expect(outcomes).toHaveLength(names.length);
       names.forEach((name, i) => expectPoem(outcomes[i], poem(name)));
@@ -94,7 +109,7 @@ export function describeStageContract(stage: StageUnderTest, options: ContractOp
 
     it('downloads from several servers and returns the poems in the order asked', async () => {
       const names = ['science.txt', 'ecstasy.txt', 'fascination.txt'];
-      const addresses = await Promise.all(names.map((name) => serve(join(poetryDir, name))));
+      const addresses = await Promise.all(names.map((name) => serveFast(join(poetryDir, name))));
       const outcomes = await stage.fetchAll([addresses[1]!, addresses[0]!, addresses[2]!]);
       expectPoem(outcomes[0], poem('ecstasy.txt'));
       expectPoem(outcomes[1], poem('science.txt'));
@@ -102,9 +117,9 @@ export function describeStageContract(stage: StageUnderTest, options: ContractOp
     });
 
     it('reports a refused connection on its own task while the others succeed', async () => {
-      const first = await serve(join(poetryDir, 'science.txt'));
+      const first = await serveFast(join(poetryDir, 'science.txt'));
       const refused = { host: '127.0.0.1', port: await closedPort() };
-      const last = await serve(join(poetryDir, 'fascination.txt'));
+      const last = await serveFast(join(poetryDir, 'fascination.txt'));
       const outcomes = await stage.fetchAll([first, refused, last]);
       expectPoem(outcomes[0], poem('science.txt'));
       expect(outcomes[1]?.ok).toBe(false);
@@ -113,8 +128,8 @@ export function describeStageContract(stage: StageUnderTest, options: ContractOp
     });
 
     it('fails a task whose server resets the connection mid-poem and keeps the others', async () => {
-      const reset = await serve(join(poetryDir, 'ecstasy.txt'), '--reset-after', '100');
-      const healthy = await serve(join(poetryDir, 'alla-sera.txt'));
+      const reset = await serveFast(join(poetryDir, 'ecstasy.txt'), '--reset-after', '100');
+      const healthy = await serveFast(join(poetryDir, 'alla-sera.txt'));
       const outcomes = await stage.fetchAll([reset, healthy]);
       expect(outcomes[0]?.ok).toBe(false);
       if (outcomes[0]?.ok === false) expect(outcomes[0].error.code).toBe('ECONNRESET');
@@ -124,8 +139,61 @@ export function describeStageContract(stage: StageUnderTest, options: ContractOp
     it('returns an empty poem from a server that has nothing to say', async () => {
       const empty = join(scratch, 'empty.txt');
       writeFileSync(empty, '');
-      const outcomes = await stage.fetchAll([await serve(empty)]);
+      const outcomes = await stage.fetchAll([await serveFast(empty)]);
       expectPoem(outcomes[0], new Uint8Array());
+    });
+  });
+}
+
+/**
+ * What only a client on Node's event loop (stages 3 to 5) can show, through the
+ * same adapter: its downloads overlap, so three take about as long as the slowest
+ * one; thousands of them fit in one process; and while they run, the thread stays
+ * free for other work (stages 1 and 2 fail all three, each in its own way).
+ */
+export function describeEventLoopStage(stage: StageUnderTest, options: ContractOptions = {}): void {
+  const it = options.expectFailure ? vitestIt.fails : vitestIt;
+  describe(`${stage.name} shares Node's event loop`, () => {
+    const { serve, scratch } = serverPool();
+    const poemOfSize = (bytes: number): { path: string; bytes: Buffer } => {
+      const poem = Buffer.alloc(bytes, 'x');
+      const path = join(scratch, `poem-${bytes}.txt`);
+      writeFileSync(path, poem);
+      return { path, bytes: poem };
+    };
+    const wholePoems = (outcomes: TaskOutcome[], expected: Buffer): number =>
+      outcomes.filter((outcome) => outcome.ok && Buffer.from(outcome.poem).equals(expected)).length;
+
+    it('takes about as long as the slowest download, not the sum of them', async () => {
+      // Three downloads of 30 chunks 10 ms apart: 0.29 s each, 0.87 s one after another.
+      const poem = poemOfSize(300);
+      const addresses = await Promise.all([1, 2, 3].map(() => serve(['--num-bytes', '10', '--delay', '0.01', '--quiet', poem.path])));
+      const slowest = 290;
+      const sum = 3 * slowest;
+      const started = monotonicMs();
+      const outcomes = await stage.fetchAll(addresses);
+      const elapsed = monotonicMs() - started;
+      expect(wholePoems(outcomes, poem.bytes)).toBe(3);
+      expect(elapsed).toBeGreaterThanOrEqual(slowest * 0.95);
+      expect(elapsed).toBeLessThan((slowest + sum) / 2); // much nearer the slowest than the sum
+    });
+
+    it('downloads from 2000 connections at once', async () => {
+      const poem = poemOfSize(50);
+      const address = await serve(['--num-bytes', '10', '--delay', '0.01', '--quiet', poem.path]);
+      const outcomes = await stage.fetchAll(Array.from({ length: 2000 }, () => address));
+      expect(wholePoems(outcomes, poem.bytes)).toBe(2000);
+    }, 30_000);
+
+    it('keeps the event loop responsive while the downloads run', async () => {
+      const ecstasy = join(poetryDir, 'ecstasy.txt');
+      const addresses = await Promise.all([1, 2, 3].map(() => serve(['--num-bytes', '30', '--delay', '0.002', '--quiet', ecstasy])));
+      const probe = startLoopProbe(2);
+      const outcomes = await stage.fetchAll(addresses);
+      const stats = probe.stop();
+      expect(wholePoems(outcomes, readFileSync(ecstasy))).toBe(3);
+      expect(stats.wallMs).toBeGreaterThan(150); // the downloads did take a while…
+      expect(stats.maxDelayMs).toBeLessThan(100); // …and no timer ever waited long for its turn
     });
   });
 }

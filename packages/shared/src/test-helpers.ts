@@ -2,7 +2,7 @@
 // a way to run a client's CLI as a real child process, and small waits. Nothing
 // here imports vitest, so the helpers work in any test runner.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -26,14 +26,6 @@ export const durationPattern = String.raw`\d+:\d\d:\d\d\.\d{6}`;
 
 /** A fresh scratch folder under the system's temporary folder. */
 export const scratchDir = (prefix = 'slow-poetry-'): string => mkdtempSync(join(tmpdir(), prefix));
-
-/** A 50-byte poem in a scratch file, for runs with thousands of connections. */
-export function smallPoemFile(): { path: string; bytes: Buffer } {
-  const bytes = Buffer.from('Fifty bytes of verse,\nno more — a small poem.\n');
-  const path = join(scratchDir('slow-poetry-small-'), 'small.txt');
-  writeFileSync(path, bytes);
-  return { path, bytes };
-}
 
 const servers: { close(): Promise<void> }[] = [];
 

@@ -16,7 +16,6 @@ export {
   serve,
   serveProcess,
   sleep,
-  smallPoemFile,
   startCli,
   type CliRun,
   type StartedCli,
