@@ -2,7 +2,7 @@
 import { report, runClient, Session, type ClientArgs, type ClientProgram } from '@slow-poetry/shared';
 import { currentPlatform } from '@slow-poetry/posix';
 
-import { concat, getPoetry } from './get-poetry.js';
+import { getPoetry } from './get-poetry.js';
 
 const program: ClientProgram = {
   name: 'get-poetry-blocking',
@@ -31,7 +31,7 @@ function main(args: ClientArgs): number {
       console.log(report.gotPoem(task.id, poem.byteLength, task.label, task.elapsedMs()));
     } catch (error) {
       // This task failed; the next one still runs.
-      const partial = concat(chunks);
+      const partial = Buffer.concat(chunks);
       task.failed(error, partial);
       console.log(report.failed(task.id, task.label, error, partial.byteLength));
     }

@@ -53,7 +53,8 @@ export function getPoetry(address: Address, options: GetPoetryOptions = {}): Uin
       chunks.push(chunk);
       options.onChunk?.(chunk);
     }
-    return concat(chunks, bytes); // bytes, not text: a chunk may end in the middle of a UTF-8 character
+    // Join the chunks once, at the end: linear in the poem's size.
+    return Buffer.concat(chunks, bytes); // bytes, not text: a chunk may end in the middle of a UTF-8 character
   } finally {
     socket.close();
   }
@@ -62,15 +63,4 @@ export function getPoetry(address: Address, options: GetPoetryOptions = {}): Uin
 /** Every stage words a timeout the same way. */
 function ourTimeout(error: unknown, seconds: number | undefined): unknown {
   return error instanceof PosixError && error.code === 'ETIMEDOUT' && seconds !== undefined ? timeoutError(seconds) : error;
-}
-
-/** Join the chunks once, at the end: linear in the poem's size. */
-export function concat(chunks: readonly Uint8Array[], bytes = chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0)): Uint8Array {
-  const poem = new Uint8Array(bytes);
-  let at = 0;
-  for (const chunk of chunks) {
-    poem.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return poem;
 }

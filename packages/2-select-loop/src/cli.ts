@@ -3,7 +3,6 @@ import { report, runClient, Session, UsageError, type ClientArgs, type ClientPro
 import { currentPlatform } from '@slow-poetry/posix';
 
 import { getPoetry } from './get-poetry.js';
-import type { Poller } from './wait.js';
 
 const program: ClientProgram = {
   name: 'get-poetry-select',
@@ -30,7 +29,7 @@ function main(args: ClientArgs): number {
     results = getPoetry(
       tasks.map((task) => task.address),
       {
-        poller: poller as Poller,
+        poller,
         timeout: args.timeout,
         maxBytes: args.maxBytes,
         onConnected: (i) => tasks[i]!.connected(),

@@ -20,7 +20,7 @@
 // callback into a value, a Promise, that can be awaited and combined.
 import net from 'node:net';
 
-import { poemTooLongError, timeoutError, type Address } from '@slow-poetry/shared';
+import { abortError, poemTooLongError, timeoutError, type Address } from '@slow-poetry/shared';
 
 export type PoetryCallback = (err: Error | null, poem?: Uint8Array) => void;
 
@@ -93,12 +93,4 @@ export function getPoetry(
   socket.on('error', (err) => finish(err));
   // 'close' always comes last; if nothing above finished the task, the poem was cut short.
   socket.on('close', () => finish(new Error('connection closed before the end of the poem')));
-}
-
-/** What Node's own APIs throw when a signal aborts them (name AbortError, code ABORT_ERR). */
-export function abortError(reason?: unknown): Error & { code: string } {
-  return Object.assign(new Error('The operation was aborted', { cause: reason }), {
-    name: 'AbortError',
-    code: 'ABORT_ERR',
-  });
 }

@@ -16,20 +16,21 @@ import {
   poemPath,
   runScript,
   serve,
+  serveProcess,
   sleep,
 } from '@slow-poetry/shared/testing';
-import { spawnServer } from '@slow-poetry/slow-server';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { getPoetry, type PoetryOptions } from '../src/get-poetry.js';
 
 const distIndex = new URL('../dist/index.js', import.meta.url).href;
 
+/** What the callback was called with, as an outcome. */
+const toOutcome = (err: Error | null, poem?: Uint8Array): TaskOutcome => (err ? { ok: false, error: err } : { ok: true, poem: poem! });
+
 /** getPoetry as a promise of its outcome, for tests that want to await it. */
 function fetchOne(address: Address, options: PoetryOptions = {}): Promise<TaskOutcome> {
-  return new Promise((resolve) =>
-    getPoetry(address, options, (err, poem) => resolve(err ? { ok: false, error: err } : { ok: true, poem: poem! })),
-  );
+  return new Promise((resolve) => getPoetry(address, options, (err, poem) => resolve(toOutcome(err, poem))));
 }
 
 const stage: StageUnderTest = {
@@ -47,7 +48,7 @@ describe('getPoetry with a callback', () => {
     let outcome: TaskOutcome | undefined;
     const done = new Promise<void>((resolve) =>
       getPoetry(server.address, (err, poem) => {
-        outcome = err ? { ok: false, error: err } : { ok: true, poem: poem! };
+        outcome = toOutcome(err, poem);
         resolve();
       }),
     );
@@ -134,18 +135,14 @@ describe('getPoetry with a callback', () => {
   });
 
   it('fails a stalled download with ETIMEDOUT, closes the socket and lets the process exit', async () => {
-    const server = await spawnServer(['--num-bytes', '10', '--delay', '0.005', '--quiet', '--stall-after', '30', poemPath('science.txt')]);
-    try {
-      const run = await runScript(`
-        const { getPoetry } = await import(${JSON.stringify(distIndex)});
-        getPoetry({ host: '127.0.0.1', port: ${server.port} }, { timeout: 0.2 }, (err) => console.log(err?.code));
-      `);
-      expect(run.stdout.trim()).toBe('ETIMEDOUT');
-      expect(run.code).toBe(0);
-      // The server keeps the connection open forever: only a closed socket lets the script end.
-      expect(run.ms).toBeLessThan(5000);
-    } finally {
-      await server.close();
-    }
+    const server = await serveProcess(['--num-bytes', '10', '--delay', '0.005', '--quiet', '--stall-after', '30', poemPath('science.txt')]);
+    const run = await runScript(`
+      const { getPoetry } = await import(${JSON.stringify(distIndex)});
+      getPoetry({ host: '127.0.0.1', port: ${server.port} }, { timeout: 0.2 }, (err) => console.log(err?.code));
+    `);
+    expect(run.stdout.trim()).toBe('ETIMEDOUT');
+    expect(run.code).toBe(0);
+    // The server keeps the connection open forever: only a closed socket lets the script end.
+    expect(run.ms).toBeLessThan(5000);
   });
 });

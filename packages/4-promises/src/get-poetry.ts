@@ -20,7 +20,7 @@
 import { once } from 'node:events';
 import net from 'node:net';
 
-import { poemTooLongError, timeoutError, type Address } from '@slow-poetry/shared';
+import { abortError, poemTooLongError, timeoutError, type Address } from '@slow-poetry/shared';
 
 export interface ChunkOptions {
   /** Seconds to wait for the connection, or for the next bytes, before failing with ETIMEDOUT. */
@@ -85,12 +85,4 @@ export async function* poetryChunks(address: Address, options: ChunkOptions = {}
     signal?.removeEventListener('abort', onAbort);
     socket.destroy();
   }
-}
-
-/** What Node's own APIs throw when a signal aborts them (name AbortError, code ABORT_ERR). */
-export function abortError(reason?: unknown): Error & { code: string } {
-  return Object.assign(new Error('The operation was aborted', { cause: reason }), {
-    name: 'AbortError',
-    code: 'ABORT_ERR',
-  });
 }

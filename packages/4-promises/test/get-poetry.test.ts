@@ -13,9 +13,9 @@ import {
   poemPath,
   runScript,
   serve,
+  serveProcess,
   sleep,
 } from '@slow-poetry/shared/testing';
-import { spawnServer } from '@slow-poetry/slow-server';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { getPoetry, poetryChunks } from '../src/get-poetry.js';
@@ -95,19 +95,15 @@ describe('getPoetry returning a promise', () => {
   });
 
   it('fails a stalled download with ETIMEDOUT, closes the socket and lets the process exit', async () => {
-    const server = await spawnServer(['--num-bytes', '10', '--delay', '0.005', '--quiet', '--stall-after', '30', poemPath('science.txt')]);
-    try {
-      const run = await runScript(`
-        const { getPoetry } = await import(${JSON.stringify(distIndex)});
-        await getPoetry({ host: '127.0.0.1', port: ${server.port} }, { timeout: 0.2 }).catch((err) => console.log(err.code));
-      `);
-      expect(run.stdout.trim()).toBe('ETIMEDOUT');
-      expect(run.code).toBe(0);
-      // The server keeps the connection open forever: only a closed socket lets the script end.
-      expect(run.ms).toBeLessThan(5000);
-    } finally {
-      await server.close();
-    }
+    const server = await serveProcess(['--num-bytes', '10', '--delay', '0.005', '--quiet', '--stall-after', '30', poemPath('science.txt')]);
+    const run = await runScript(`
+      const { getPoetry } = await import(${JSON.stringify(distIndex)});
+      await getPoetry({ host: '127.0.0.1', port: ${server.port} }, { timeout: 0.2 }).catch((err) => console.log(err.code));
+    `);
+    expect(run.stdout.trim()).toBe('ETIMEDOUT');
+    expect(run.code).toBe(0);
+    // The server keeps the connection open forever: only a closed socket lets the script end.
+    expect(run.ms).toBeLessThan(5000);
   });
 });
 

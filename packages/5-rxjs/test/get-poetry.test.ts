@@ -13,10 +13,10 @@ import {
   poemPath,
   runScript,
   serve,
+  serveProcess,
   sleep,
 } from '@slow-poetry/shared/testing';
-import { spawnServer } from '@slow-poetry/slow-server';
-import { lastValueFrom, map, retry, toArray, type Observable } from 'rxjs';
+import { lastValueFrom, map, pipe, retry, toArray, type Observable } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { getPoetry } from '../src/get-poetry.js';
@@ -25,9 +25,11 @@ import { flakyServer } from './flaky-server.js';
 
 const distIndex = new URL('../dist/index.js', import.meta.url).href;
 
-/** Every chunk, joined once, as a promise. */
-const wholePoem = (chunks$: Observable<Uint8Array>): Promise<Uint8Array> =>
-  lastValueFrom(chunks$.pipe(toArray(), map((chunks) => Buffer.concat(chunks))));
+/** Every chunk, kept as it came, then joined once: the whole poem as one value. */
+const joined = pipe(toArray<Uint8Array>(), map((chunks) => Buffer.concat(chunks)));
+
+/** The whole poem, as a promise. */
+const wholePoem = (chunks$: Observable<Uint8Array>): Promise<Uint8Array> => lastValueFrom(chunks$.pipe(joined));
 
 const outcome = (chunks$: Observable<Uint8Array>): Promise<TaskOutcome> =>
   wholePoem(chunks$).then(
@@ -106,7 +108,8 @@ describe('getPoetry returning a cold Observable', () => {
     const text = poem('science.txt');
     const flaky = await flakyServer(text);
     try {
-      const poemBytes = await wholePoem(getPoetry(flaky.address).pipe(toArray(), map((chunks) => Buffer.concat(chunks)), retry(2)));
+      // retry after the join: each attempt collects its chunks afresh, so a failed attempt's never get in.
+      const poemBytes = await lastValueFrom(getPoetry(flaky.address).pipe(joined, retry(2)));
       expect(flaky.attempts()).toBe(2);
       expect(Buffer.from(poemBytes).equals(text)).toBe(true);
     } finally {
@@ -124,19 +127,15 @@ describe('getPoetry returning a cold Observable', () => {
   });
 
   it('fails a stalled download with ETIMEDOUT, closes the socket and lets the process exit', async () => {
-    const server = await spawnServer(['--num-bytes', '10', '--delay', '0.005', '--quiet', '--stall-after', '30', poemPath('science.txt')]);
-    try {
-      const run = await runScript(`
-        const { getPoetry, idleTimeout } = await import(${JSON.stringify(distIndex)});
-        getPoetry({ host: '127.0.0.1', port: ${server.port} }).pipe(idleTimeout(0.2))
-          .subscribe({ error: (err) => console.log(err.code) });
-      `);
-      expect(run.stdout.trim()).toBe('ETIMEDOUT');
-      expect(run.code).toBe(0);
-      // The server keeps the connection open forever: only a closed socket lets the script end.
-      expect(run.ms).toBeLessThan(5000);
-    } finally {
-      await server.close();
-    }
+    const server = await serveProcess(['--num-bytes', '10', '--delay', '0.005', '--quiet', '--stall-after', '30', poemPath('science.txt')]);
+    const run = await runScript(`
+      const { getPoetry, idleTimeout } = await import(${JSON.stringify(distIndex)});
+      getPoetry({ host: '127.0.0.1', port: ${server.port} }).pipe(idleTimeout(0.2))
+        .subscribe({ error: (err) => console.log(err.code) });
+    `);
+    expect(run.stdout.trim()).toBe('ETIMEDOUT');
+    expect(run.code).toBe(0);
+    // The server keeps the connection open forever: only a closed socket lets the script end.
+    expect(run.ms).toBeLessThan(5000);
   });
 });

@@ -5,6 +5,7 @@
 //                                    and five rounds of the 10,000-download runs
 //   pnpm bench --only scale          one case (fidelity, scale, throughput; comma-separated)
 //   pnpm bench --output FILE         write somewhere else (default: packages/bench/BENCHMARKS.md)
+//   pnpm bench --dry-run             print the figures instead of writing them
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';

@@ -5,10 +5,12 @@
 //
 //   node dist/floor-client.js [--timeout SECONDS] ADDRESS...
 //
+// It reads the stages' own command line (runClient), so the bench runs it exactly
+// as it runs them; of the options, it heeds only --timeout.
 // Prints one JSON line: {"ms":…, "done":…, "failed":…, "bytes":…, "errors":{…}}.
 import net from 'node:net';
 
-import { monotonicMs, parseAddress } from '@slow-poetry/shared';
+import { exitStatus, monotonicMs, runClient, type ClientArgs } from '@slow-poetry/shared';
 
 export interface FloorResult {
   /** From the first connect() to the last connection's end. */
@@ -21,42 +23,38 @@ export interface FloorResult {
   errors: Record<string, number>;
 }
 
-function main(argv: string[]): void {
-  let timeoutMs = 0;
-  const addresses = [];
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--timeout') timeoutMs = Number(argv[++i]) * 1000;
-    else addresses.push(parseAddress(argv[i]!));
-  }
+function main({ addresses, timeout }: ClientArgs): Promise<number> {
   const result: FloorResult = { ms: 0, done: 0, failed: 0, bytes: 0, errors: {} };
   let open = addresses.length;
   const startedAt = monotonicMs();
-  const settle = (error?: Error): void => {
-    if (error) {
-      result.failed += 1;
-      const code = (error as NodeJS.ErrnoException).code ?? error.message;
-      result.errors[code] = (result.errors[code] ?? 0) + 1;
-    } else result.done += 1;
-    if (--open === 0) {
-      result.ms = monotonicMs() - startedAt;
-      process.stdout.write(JSON.stringify(result) + '\n');
-    }
-  };
-  for (const address of addresses) {
-    let settled = false;
-    const once = (error?: Error): void => {
-      if (settled) return;
-      settled = true;
-      socket.destroy();
-      settle(error);
+  return new Promise((resolve) => {
+    const settle = (error?: Error): void => {
+      if (error) {
+        result.failed += 1;
+        const code = (error as NodeJS.ErrnoException).code ?? error.message;
+        result.errors[code] = (result.errors[code] ?? 0) + 1;
+      } else result.done += 1;
+      if (--open === 0) {
+        result.ms = monotonicMs() - startedAt;
+        process.stdout.write(JSON.stringify(result) + '\n');
+        resolve(exitStatus.ok);
+      }
     };
-    const socket = net.connect(address);
-    if (timeoutMs > 0) socket.setTimeout(timeoutMs, () => once(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
-    socket.on('data', (chunk: Buffer) => (result.bytes += chunk.byteLength));
-    socket.on('end', () => once());
-    socket.on('error', (error) => once(error));
-  }
-  if (addresses.length === 0) process.stdout.write(JSON.stringify(result) + '\n');
+    for (const address of addresses) {
+      let settled = false;
+      const once = (error?: Error): void => {
+        if (settled) return;
+        settled = true;
+        socket.destroy();
+        settle(error);
+      };
+      const socket = net.connect(address);
+      if (timeout !== undefined) socket.setTimeout(timeout * 1000, () => once(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+      socket.on('data', (chunk: Buffer) => (result.bytes += chunk.byteLength));
+      socket.on('end', () => once());
+      socket.on('error', (error) => once(error));
+    }
+  });
 }
 
-main(process.argv.slice(2));
+runClient({ name: 'floor-client', summary: 'The bench\'s floor: a plain node:net reader that counts bytes and keeps none.' }, main);

@@ -6,7 +6,7 @@ import os from 'node:os';
 
 import { fmtMs, type FidelityRow } from './cases/fidelity.js';
 import type { ScaleResult } from './cases/scale.js';
-import { megabyte, type ThroughputRow } from './cases/throughput.js';
+import { chunkBytes, megabyte, type ThroughputRow } from './cases/throughput.js';
 import { describeReasons, type RunResult } from './run.js';
 import type { BenchClient } from './stages.js';
 
@@ -58,10 +58,6 @@ function table(head: string[], rows: string[][]): string {
   return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 }
 
-function stageLabel(client: BenchClient): string {
-  return client.label;
-}
-
 export function renderReport(report: BenchReport): string {
   const out: string[] = [];
   const cpus = os.cpus();
@@ -76,7 +72,7 @@ export function renderReport(report: BenchReport): string {
     `- Load average (1 min) before and after: ${report.loadBefore[0]!.toFixed(2)} and ${report.loadAfter[0]!.toFixed(2)} ` +
       '(other work on the machine shares its cores with the bench).',
   );
-  out.push(`- Clients: ${report.clients.map(stageLabel).join(', ')}. Each run is one process (see each case for how many tries it makes).`);
+  out.push(`- Clients: ${report.clients.map((client) => client.label).join(', ')}. Each run is one process (see each case for how many tries it makes).`);
   if (report.skipped.length > 0) out.push(`- Not run: ${report.skipped.join('; ')}.`);
   out.push('');
 
@@ -120,20 +116,18 @@ export function renderReport(report: BenchReport): string {
         'memory per connection: (peak RSS − peak RSS with one download) ÷ N.',
       '',
     );
-    const floorAt = new Map(scale.rows.filter((row) => row.client.key === 'floor').map((row) => [row.n, row.result.ms]));
     const floorCpuAt = new Map(scale.rows.filter((row) => row.client.key === 'floor').map((row) => [row.n, row.result.cpuSeconds]));
     out.push(
       table(
         ['Downloads', 'Client', 'Total', '÷ ideal', '÷ floor', 'CPU s', 'CPU ÷ floor', 'Peak RSS', 'Per connection', 'Poems', 'Trouble'],
         scale.rows.map((row) => {
           const base = scale.baselineRssKb.get(row.client.key) ?? NaN;
-          const floor = floorAt.get(row.n);
           return [
             count(row.n),
             row.client.label,
             fmtMs(row.result.ms) + (row.runs.length > 1 ? ` (median of ${row.runs.map((ms) => fmtMs(ms).replace(' s', '')).join(', ')} s)` : ''),
             ratio(row.result.ms === undefined ? undefined : row.result.ms / row.idealMs),
-            row.client.concurrent ? ratio(row.floorRatio ?? (row.result.ms === undefined || floor === undefined ? undefined : row.result.ms / floor)) : '–',
+            row.client.concurrent ? ratio(row.floorRatio) : '–',
             row.result.cpuSeconds.toFixed(2),
             ratio(row.result.cpuSeconds / (floorCpuAt.get(row.n) ?? NaN)),
             mb(row.result.maxRssKb),
@@ -178,12 +172,12 @@ export function renderReport(report: BenchReport): string {
   if (report.throughput) {
     out.push('## Throughput', '');
     out.push(
-      `One poem of 50 MB and one of 100 MB (1 MB = 10⁶ bytes), from \`slowpoetry --delay 0 --num-bytes ${1 << 20}\`. Each download five times, the fastest kept (a run lasts a fraction of a second, and the machine's other work only adds to it); MB/s from the 100 MB run. Linear: the 100 MB download takes about twice as long as the 50 MB one; quadratic buffering would take four times as long (or far more: joining a growing buffer on each of 1,600 reads copies tens of gigabytes). The verdict line is 2√2 ≈ 2.83×, halfway between the two on a log scale.`,
+      `One poem of 50 MB and one of 100 MB (1 MB = 10⁶ bytes), from \`slowpoetry --delay 0 --num-bytes ${chunkBytes}\`. Each download five times, the fastest kept (a run lasts a fraction of a second, and the machine's other work only adds to it); MB/s from the 100 MB run. Linear: the 100 MB download takes about twice as long as the 50 MB one; quadratic buffering would take four times as long (or far more: joining a growing buffer on each of 1,600 reads copies tens of gigabytes). The verdict line is 2√2 ≈ 2.83×, halfway between the two on a log scale.`,
       '',
     );
     const floor = report.throughput.find((row) => row.client.key === 'floor');
     const rate = (run: RunResult | undefined, size: number): number | undefined =>
-      run?.ms === undefined ? undefined : (size * megabyte) / megabyte / (run.ms / 1000);
+      run?.ms === undefined ? undefined : size / (run.ms / 1000);
     const sizes = [...(report.throughput[0]?.runs.keys() ?? [])];
     const biggest = Math.max(...sizes);
     const smallest = Math.min(...sizes);
@@ -243,7 +237,7 @@ function targetRows(report: BenchReport): string[][] {
   const vsFloor = (row: (typeof scale)[number]): number =>
     row.result.ms === undefined || floor10k === undefined || row.result.failed > 0 || row.result.hung
       ? Infinity
-      : (row.floorRatio ?? row.result.ms / floor10k);
+      : (row.floorRatio ?? Infinity);
   const tw = worst(at10k, vsFloor);
   const failedAt10k = at10k.reduce((sum, row) => sum + (row.n - row.result.poems), 0);
   rows.push([
@@ -279,13 +273,14 @@ function stageLines(report: BenchReport): string[] {
     const rows = report.scale?.rows.filter((row) => row.client.key === client.key) ?? [];
     const top = rows.at(-1);
     if (top?.result.ms !== undefined) {
-      const floor = report.scale?.rows.find((row) => row.n === top.n && row.client.key === 'floor')?.result.ms;
+      const floor = report.scale?.rows.find((row) => row.n === top.n && row.client.key === 'floor')?.result;
       const base = report.scale?.baselineRssKb.get(client.key) ?? NaN;
-      const floorCpu = report.scale?.rows.find((row) => row.n === top.n && row.client.key === 'floor')?.result.cpuSeconds;
+      // Beside the floor only where the floor ran at that size (and said how long it took).
+      const besideFloor = client.concurrent && floor?.ms !== undefined;
       parts.push(
         `${count(top.n)} downloads ${client.concurrent ? 'at once' : 'one after another'} in ${fmtMs(top.result.ms)} ` +
-          `(${ratio(top.result.ms / top.idealMs)} ideal${client.concurrent && floor !== undefined ? `, ${ratio(top.floorRatio ?? top.result.ms / floor)} the plain node:net client` : ''}; ` +
-          `${top.result.cpuSeconds.toFixed(2)} CPU s${client.concurrent && floorCpu !== undefined ? ` (${ratio(top.result.cpuSeconds / floorCpu)} the plain client's)` : ''}, ${kb((top.result.maxRssKb - base) / top.n)} per connection` +
+          `(${ratio(top.result.ms / top.idealMs)} ideal${besideFloor ? `, ${ratio(top.floorRatio)} the plain node:net client` : ''}; ` +
+          `${top.result.cpuSeconds.toFixed(2)} CPU s${client.concurrent && floor !== undefined ? ` (${ratio(top.result.cpuSeconds / floor.cpuSeconds)} the plain client's)` : ''}, ${kb((top.result.maxRssKb - base) / top.n)} per connection` +
           `${top.result.poems < top.n ? `; ${count(top.n - top.result.poems)} failed` : ''})`,
       );
     }

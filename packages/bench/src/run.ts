@@ -35,9 +35,10 @@ export interface RunOptions {
   deadlineMs: number;
 }
 
-export function clientCommand(client: BenchClient, addresses: string[], options: RunOptions): string[] {
-  if (client.stage === undefined) return [floorClientPath, '--timeout', String(options.timeout), ...addresses];
-  return [client.stage.binPath, ...client.extraArgs, '--quiet', '--timeout', String(options.timeout), ...addresses];
+/** The floor takes the stages' command line too: every client is run the same way. */
+function clientCommand(client: BenchClient, addresses: string[], options: RunOptions): string[] {
+  const path = client.stage?.launcher ?? floorClientPath;
+  return [path, ...client.extraArgs, '--quiet', '--timeout', String(options.timeout), ...addresses];
 }
 
 export async function runClient(client: BenchClient, addresses: string[], options: RunOptions): Promise<RunResult> {

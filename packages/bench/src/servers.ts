@@ -1,15 +1,14 @@
 // The servers the bench runs, each in a process of its own so that the client
 // being measured is the only thing in its process: the scene (slowpoetry-scene),
-// plain `slowpoetry` (for throughput), and the bench's own server child (for
-// scale, which also reports how late the chunks left).
+// and the bench's own server child (for scale, which also reports how late the
+// chunks left). Plain `slowpoetry` (for throughput) is slow-server's spawnServer.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-import { spawnServer, type ServerProcess } from '@slow-poetry/slow-server';
+import { sceneCliPath } from '@slow-poetry/slow-server';
 
 import type { ServerChildMessage, ServerChildOptions, ServerStats } from './server-child.js';
-import { repoRoot, serverChildPath } from './stages.js';
+import { serverChildPath } from './stages.js';
 
 export interface StatsServer {
   port: number;
@@ -51,8 +50,7 @@ export interface Scene {
 
 /** The tutorial's three servers (slowpoetry-scene) at `speed`, on free ports. */
 export async function startScene(speed: number): Promise<Scene> {
-  const bin = join(repoRoot, 'packages', 'slow-server', 'bin', 'slowpoetry-scene.js');
-  const child = spawn(process.execPath, [bin, '--base-port', '0', '--speed', String(speed), '--iface', '127.0.0.1'], {
+  const child = spawn(process.execPath, [sceneCliPath, '--base-port', '0', '--speed', String(speed), '--iface', '127.0.0.1'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const ports = await new Promise<number[]>((resolve, reject) => {
@@ -65,11 +63,6 @@ export async function startScene(speed: number): Promise<Scene> {
     child.once('exit', () => reject(new Error('slowpoetry-scene exited before it was ready')));
   });
   return { ports, close: () => stop(child, () => child.kill('SIGTERM')) };
-}
-
-/** Plain `slowpoetry` with these arguments, on a free port. */
-export function startSlowpoetry(args: string[]): Promise<ServerProcess> {
-  return spawnServer(args);
 }
 
 function stop(child: ChildProcess, ask: () => void): Promise<void> {

@@ -1,44 +1,19 @@
 // The clients the bench runs, as a table: every stage found in
-// packages/*/package.json (its `slowPoetry` field), each variant of a stage that
-// has one (stage 2's pollers), and the plain node:net floor.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// packages/*/package.json (its `slowPoetry` field, read by findStages in
+// @slow-poetry/shared), each variant of a stage that has one (stage 2's pollers),
+// and the plain node:net floor.
 import { fileURLToPath } from 'node:url';
 
-export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+import { findStages, type StagePackage } from '@slow-poetry/shared';
+
 export const benchDir = fileURLToPath(new URL('../', import.meta.url));
 // From dist/ (where they run) and from src/ (tests) alike: the compiled helpers.
 export const floorClientPath = fileURLToPath(new URL('../dist/floor-client.js', import.meta.url));
 export const serverChildPath = fileURLToPath(new URL('../dist/server-child.js', import.meta.url));
 
-export interface Stage {
-  stage: number;
-  title: string;
-  bin: string;
-  concurrent: boolean;
-  binPath: string;
-  built: boolean;
-}
+export type Stage = StagePackage;
 
-export function discoverStages(packagesDir = join(repoRoot, 'packages')): Stage[] {
-  const stages: Stage[] = [];
-  for (const name of readdirSync(packagesDir)) {
-    const manifest = join(packagesDir, name, 'package.json');
-    if (!existsSync(manifest)) continue;
-    const field = (JSON.parse(readFileSync(manifest, 'utf8')) as { slowPoetry?: Omit<Stage, 'binPath' | 'built'> })
-      .slowPoetry;
-    if (field === undefined) continue;
-    stages.push({
-      stage: field.stage,
-      title: field.title,
-      bin: field.bin,
-      concurrent: field.concurrent,
-      binPath: join(packagesDir, name, 'bin', `${field.bin}.js`),
-      built: existsSync(join(packagesDir, name, 'dist', 'cli.js')),
-    });
-  }
-  return stages.sort((a, b) => a.stage - b.stage);
-}
+export const discoverStages = findStages;
 
 export interface BenchClient {
   /** e.g. '2-poll', 'floor' */
@@ -65,6 +40,10 @@ export function benchClients(stages = discoverStages()): { clients: BenchClient[
   const clients: BenchClient[] = [];
   const skipped: string[] = [];
   for (const stage of stages) {
+    if (stage.problem !== undefined) {
+      skipped.push(stage.problem);
+      continue;
+    }
     if (!stage.built) {
       skipped.push(`stage ${stage.stage} (${stage.title}): not built, no dist/cli.js`);
       continue;

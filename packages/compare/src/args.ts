@@ -1,7 +1,7 @@
 // The command line of `slow-poetry-compare`: its options and what counts as bad input.
 import { parseArgs } from 'node:util';
 
-import { readInteger, UsageError } from '@slow-poetry/slow-server';
+import { readInteger, readSeconds, UsageError } from '@slow-poetry/slow-server';
 
 import type { CompareOptions } from './compare.js';
 
@@ -75,9 +75,17 @@ export function parseCompareArgs(args: string[]): CliOptions | 'help' {
   return options;
 }
 
-/** A finite decimal number above zero. */
+/**
+ * A number above zero, in the grammar every program here reads numbers with
+ * (`readSeconds`), but refused in this option's own words: a speed is no number of seconds.
+ */
 function readPositive(option: string, text: string, what: string): number {
-  const value = /^[+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text.trim()) ? Number(text) : NaN;
-  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`${option} takes ${what}, not '${text}'`);
+  let value = 0;
+  try {
+    value = readSeconds(option, text);
+  } catch {
+    // not a number at all: refused below, like zero
+  }
+  if (value <= 0) throw new UsageError(`${option} takes ${what}, not '${text}'`);
   return value;
 }

@@ -99,9 +99,15 @@ export async function compare(options: CompareOptions = {}): Promise<Comparison>
 
   const servers = await startServers(plans);
   const targets = servers.map((server, i) => ({ address: `${server.host}:${server.port}`, plan: plans[i]! }));
+  const downloads = plans.map((plan) => ({ label: plan.poem, expectedBytes: plan.bytes.byteLength }));
   const results: StageResult[] = [];
-  let current: ((task: number, bytes: number) => void) | undefined;
-  servers.forEach((server, i) => server.on('chunk', (_client, bytes) => current?.(i + 1, bytes)));
+  // The live display counts what the servers send while a stage runs (not a late byte after it).
+  let running = false;
+  servers.forEach((server, i) =>
+    server.on('chunk', (_client, bytes) => {
+      if (running) progress?.bytes(i + 1, bytes);
+    }),
+  );
 
   try {
     for (const stage of chosen) {
@@ -125,14 +131,11 @@ export async function compare(options: CompareOptions = {}): Promise<Comparison>
         progress?.skipped(stage, stage.skip);
         continue;
       }
-      progress?.started(
-        stage,
-        targets.map((t) => ({ label: t.plan.poem, expectedBytes: t.plan.bytes.byteLength })),
-      );
-      current = (task, bytes) => progress?.bytes(task, bytes);
+      progress?.started(stage, downloads);
+      running = true;
       // Generous: a client may be slow, but one that hangs must not hang the comparison.
       const run = await runStage(stage, targets, { deadlineMs: 3 * sum + 20_000 });
-      current = undefined;
+      running = false;
       await settle(servers);
       const result: StageResult = { ...base, status: 'ran', run, ratio: base.idealMs > 0 ? run.totalMs / base.idealMs : 1 };
       const name = `stage ${stage.stage} (${stage.title})`;

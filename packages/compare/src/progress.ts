@@ -11,10 +11,11 @@ interface Writable {
 }
 
 function stageName(stage: StageInfo): string {
-  return `stage ${stage.stage} (${stage.title})`;
+  // A package with a malformed slowPoetry field has no stage number: it is skipped, and named by its folder.
+  return `stage ${Number.isNaN(stage.stage) ? '?' : stage.stage} (${stage.title})`;
 }
 
-export function summaryLine(stage: StageInfo, result: StageResult): string {
+function summaryLine(stage: StageInfo, result: StageResult): string {
   const run = result.run!;
   const whole = run.tasks.filter((t) => t.whole).length;
   const head = `${stageName(stage)}: ${whole} of ${run.tasks.length} poems in ${seconds(run.totalMs)}`;
@@ -74,7 +75,8 @@ export function ttyProgress(out: Writable): ProgressSink {
       bars = tasks.map((t) => ({ label: t.label, got: 0, expected: t.expectedBytes }));
       startedAt = performance.now();
       draw();
-      timer = setInterval(draw, 100);
+      // unref: should the stage throw before finished(), the display must not keep the process alive.
+      timer = setInterval(draw, 100).unref();
     },
     bytes(task, n) {
       const bar = bars[task - 1];

@@ -106,8 +106,8 @@ function thread(ran: StageResult[]): string[] {
 export const legend = '. not connected yet   - connected, no bytes   # bytes arrived   | poem done   x failed';
 
 function timelines(result: Comparison, ran: StageResult[], width: number): string[] {
-  const all = ran.flatMap(lanes);
-  const maxLabel = Math.max(...all.map((l) => l.label.length));
+  const drawn = ran.map((stage) => ({ stage, taskLanes: lanes(stage) }));
+  const maxLabel = Math.max(...drawn.flatMap((d) => d.taskLanes.map((l) => l.label.length)));
   const labelWidth = maxLabel + 6;
   const suffix = 12;
   const cols = Math.max(20, width - labelWidth - suffix);
@@ -118,9 +118,9 @@ function timelines(result: Comparison, ran: StageResult[], width: number): strin
     '',
     `  ${legend}`,
   ];
-  for (const stage of ran) {
+  for (const { stage, taskLanes } of drawn) {
     lines.push('', `  stage ${name(stage)}: ${seconds(stage.run!.totalMs)}, ${stage.concurrent ? 'all at once' : 'one by one'}`);
-    for (const lane of lanes(stage)) {
+    for (const lane of taskLanes) {
       const end = lane.endMs === undefined ? '' : ` ${seconds(lane.endMs)}`;
       lines.push(`    ${lane.label.padEnd(maxLabel)}  ${row(lane, cols, stepMs)}${end}`);
     }
@@ -137,9 +137,9 @@ function timelines(result: Comparison, ran: StageResult[], width: number): strin
       '',
       `  Up close: the first ${seconds(zoomCols * zoomStep)} (one column = ${+zoomStep.toFixed(3)} ms, a quarter of the servers' tick)`,
     );
-    for (const stage of ran) {
+    for (const { stage, taskLanes } of drawn) {
       lines.push('', `  stage ${name(stage)}`);
-      for (const lane of lanes(stage)) lines.push(`    ${lane.label.padEnd(maxLabel)}  ${row(lane, zoomCols, zoomStep)}`);
+      for (const lane of taskLanes) lines.push(`    ${lane.label.padEnd(maxLabel)}  ${row(lane, zoomCols, zoomStep)}`);
     }
     lines.push('', ...axis(zoomCols * zoomStep, zoomCols, zoomStep, labelWidth));
   }

@@ -52,8 +52,6 @@ export interface StageRun {
 export interface RunOptions {
   /** Kill the client after this many ms. */
   deadlineMs: number;
-  /** Extra arguments for the client, before the addresses. */
-  clientArgs?: string[];
 }
 
 /** Clients running now and their scratch folders, for Ctrl-C. */
@@ -79,16 +77,7 @@ export async function runStage(
   const work = mkdtempSync(join(tmpdir(), 'slow-poetry-compare-'));
   const tracePath = join(work, 'trace.jsonl');
   const outDir = join(work, 'out');
-  const args = [
-    stage.launcher,
-    '--trace',
-    tracePath,
-    '--out',
-    outDir,
-    '--quiet',
-    ...(options.clientArgs ?? []),
-    ...servers.map((s) => s.address),
-  ];
+  const args = [stage.launcher, '--trace', tracePath, '--out', outDir, '--quiet', ...servers.map((s) => s.address)];
   try {
     const spawnedAt = monotonicMs();
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -141,11 +130,14 @@ export async function runStage(
   }
 }
 
-/** Turn a client's trace into per-task timelines, with times relative to its start line. */
+/**
+ * Turn a client's trace into per-task timelines, with times relative to its start
+ * line, and check each poem it saved in `outDir` against the server's.
+ */
 export function readTrace(
   lines: TraceLine[],
   servers: Array<{ address: string; plan: ServerPlan }>,
-  outDir?: string,
+  outDir: string,
 ): { startAt?: number; totalMs: number; loop?: LoopStats; tasks: TaskResult[] } {
   const start = lines.find((line) => line.event === 'start');
   const t0 = start?.t ?? lines[0]?.t ?? 0;
@@ -188,11 +180,6 @@ export function readTrace(
     if (task.status === 'missing') task.error = 'the client never reported this task';
     if (task.status !== 'done') continue;
     const expected = servers[i]!.plan.bytes;
-    if (outDir === undefined) {
-      task.whole = task.bytes === expected.byteLength;
-      if (!task.whole) task.error = `got ${task.bytes} bytes of ${expected.byteLength}`;
-      continue;
-    }
     let saved: Buffer | undefined;
     try {
       saved = readFileSync(join(outDir, `task-${task.task}.txt`));

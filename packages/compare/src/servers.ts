@@ -38,8 +38,7 @@ export interface ServerSettings {
 export function planServers(settings: ServerSettings): ServerPlan[] {
   const speed = settings.speed ?? 1;
   const delay = (settings.delay ?? tutorialDelay) / speed;
-  const poems =
-    settings.poems ?? tutorialScene.map((entry) => entry.poem);
+  const poems = settings.poems ?? tutorialScene.map((entry) => entry.poem);
   return poems.map((poem, i) => {
     const path = isAbsolute(poem) || poem.includes('/') ? poem : join(poetryDir, poem);
     let bytes: Uint8Array;

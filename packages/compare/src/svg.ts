@@ -43,8 +43,9 @@ function heading(stage: StageResult): string {
   );
 }
 
-function figure(title: string, groups: Group[], axisMs: number): string {
-  const scale = (ms: number): number => left + (plot * ms) / (axisMs > 0 ? axisMs : 1);
+function figure(title: string, groups: Group[], longestMs: number): string {
+  const axisMs = longestMs > 0 ? longestMs : 1; // no stage ran: an empty figure, still well-formed
+  const scale = (ms: number): number => left + (plot * ms) / axisMs;
   const n = (x: number): string => String(+x.toFixed(2));
   const body: string[] = [];
   let y = 44;
@@ -127,12 +128,9 @@ function figure(title: string, groups: Group[], axisMs: number): string {
   ].join('\n');
 }
 
-function timeAxis(result: Comparison): number {
-  return result.axisMs > 0 ? result.axisMs : 1;
-}
-
-export function stageSvg(result: Comparison, stage: StageResult, axisMs = timeAxis(result)): string {
-  return figure(`Slow poetry, stage ${stage.stage}: ${stage.title}`, [{ heading: heading(stage), lanes: lanes(stage) }], axisMs);
+/** One stage's timeline, on the axis every stage shares, so that the figures compare directly. */
+export function stageSvg(result: Comparison, stage: StageResult): string {
+  return figure(`Slow poetry, stage ${stage.stage}: ${stage.title}`, [{ heading: heading(stage), lanes: lanes(stage) }], result.axisMs);
 }
 
 export function combinedSvg(result: Comparison): string {
@@ -141,7 +139,7 @@ export function combinedSvg(result: Comparison): string {
   return figure(
     `Slow poetry, side by side: the same ${result.servers.length} downloads, stage by stage${speed}`,
     ran.map((stage) => ({ heading: heading(stage), lanes: lanes(stage) })),
-    timeAxis(result),
+    result.axisMs,
   );
 }
 

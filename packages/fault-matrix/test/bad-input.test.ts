@@ -1,7 +1,7 @@
 // Bad input, for every program a user can run: each case must give exactly one
 // line on stderr, naming the program, exit status 2, no stack trace — and must
 // fail before doing anything (no output, no server started, no connection).
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -69,7 +69,7 @@ const stageCases: Record<number, Program['cases']> = {
 };
 
 const stages = discoverStages();
-const stageOf = new Map(stages.map((stage) => [stage.binPath, stage]));
+const stageOf = new Map(stages.map((stage) => [stage.launcher, stage]));
 
 const programs: Program[] = [
   ...allClients
@@ -122,26 +122,21 @@ const programs: Program[] = [
       ['an argument it does not take', ['--base-port', '0', 'extra']],
     ],
   },
-];
-
-// The bench (a slip-through would start measuring: the deadline catches it).
-programs.push({
-  name: 'slow-poetry-bench',
-  binPath: join(packagesDir, 'bench', 'bin', 'slow-poetry-bench.js'),
-  cases: [
-    ['an unknown case', ['--only', 'everything']],
-    ['an unknown option', ['--bogus']],
-    ['an argument it does not take', ['extra']],
-  ],
-});
-
-// The comparison tool, once it exists. --speed 100 everywhere: should a case slip
-// through, the run is over in a moment (and fails the test) instead of taking a minute.
-const compareBin = join(packagesDir, 'compare', 'bin', 'slow-poetry-compare.js');
-if (existsSync(join(packagesDir, 'compare', 'dist', 'cli.js'))) {
-  programs.push({
+  {
+    name: 'slow-poetry-bench',
+    binPath: join(packagesDir, 'bench', 'bin', 'slow-poetry-bench.js'),
+    // A slip-through would start measuring: the deadline catches it.
+    cases: [
+      ['an unknown case', ['--only', 'everything']],
+      ['an unknown option', ['--bogus']],
+      ['an argument it does not take', ['extra']],
+    ],
+  },
+  {
     name: 'slow-poetry-compare',
-    binPath: compareBin,
+    binPath: join(packagesDir, 'compare', 'bin', 'slow-poetry-compare.js'),
+    // --speed 100 everywhere: should a case slip through, the run is over in a
+    // moment (and fails the test) instead of taking a minute.
     cases: [
       ['a zero speed', ['--speed', '0']],
       ['a negative speed', ['--speed=-1']],
@@ -158,8 +153,8 @@ if (existsSync(join(packagesDir, 'compare', 'dist', 'cli.js'))) {
       ['an unknown option', ['--speed', '100', '--bogus']],
       ['an argument it does not take', ['--speed', '100', 'extra']],
     ],
-  });
-}
+  },
+];
 
 describe.concurrent.each(programs)('$name', (program) => {
   for (const [why, args] of program.cases) {
@@ -170,6 +165,8 @@ describe.concurrent.each(programs)('$name', (program) => {
       const lines = result.stderr.split('\n').filter((line) => line !== '');
       expect(lines, result.stderr).toHaveLength(1);
       expect(lines[0]).toMatch(new RegExp(`^${program.name}: \\S`));
+      // A launcher whose program is not built says so in one such line too: that is not a pass.
+      expect(lines[0]).not.toMatch(/: not built yet;/);
       expect(result.stdout).toBe('');
       expect(result.code).toBe(2);
     });

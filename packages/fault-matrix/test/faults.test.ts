@@ -6,19 +6,11 @@
 // reason, the healthy poems byte for byte (--out), the exit status, no stack
 // trace, no hang — and that a failed task lets go of its socket at once rather
 // than when the process exits.
+import { poem, sleep } from '@slow-poetry/shared/testing';
 import { describe, expect, it } from 'vitest';
 
-import { startBin, type ClientUnderTest, type Finished } from '../src/index.js';
-import {
-  allClients,
-  closedPort,
-  expectNoHangNoStack,
-  failedLine,
-  Fixture,
-  poem,
-  sleep,
-  summary,
-} from './support.js';
+import { runBin, startBin, type ClientUnderTest, type Finished } from '../src/index.js';
+import { allClients, closedPort, expectNoHangNoStack, failedLine, Fixture, summary } from './support.js';
 
 /** A name that fails to resolve at once, even with no network: `.invalid` is reserved (RFC 2606). */
 const unknownHost = 'no-such-host.invalid';
@@ -39,7 +31,7 @@ interface Fault {
 }
 
 function run(client: ClientUnderTest, fixture: Fixture, args: string[], deadlineMs = 10_000): Promise<Finished> {
-  return startBin(client.binPath, [...client.extraArgs, '--quiet', '--out', fixture.out, ...args], { deadlineMs }).done;
+  return runBin(client.binPath, [...client.extraArgs, '--quiet', '--out', fixture.out, ...args], { deadlineMs });
 }
 
 const faults: Fault[] = [

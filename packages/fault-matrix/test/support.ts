@@ -1,12 +1,14 @@
 // What the fault tests share: the clients under test (the reference client first),
 // servers that live only as long as one test, and the checks every run must pass.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { poetryDir, startServer, type ServerOptions, type SlowServer } from '@slow-poetry/slow-server';
+import { poem } from '@slow-poetry/shared/testing';
+
+export { closedPort } from '@slow-poetry/shared/testing';
+import { startServer, type ServerOptions, type SlowServer } from '@slow-poetry/slow-server';
 import { expect } from 'vitest';
 
 import { clientsUnderTest, stackTraceLine, type ClientUnderTest, type Finished } from '../src/index.js';
@@ -20,30 +22,6 @@ export const referenceClient: ClientUnderTest = {
 
 /** The reference client proves the harness; then every stage, as discovered. */
 export const allClients: ClientUnderTest[] = [referenceClient, ...clientsUnderTest()];
-
-export function poem(name: string): Buffer {
-  return readFileSync(join(poetryDir, name));
-}
-
-/**
- * A loopback port nobody listens on. It is taken from below the kernel's range of
- * ephemeral ports (32768-60999 here): a port handed out by listen(0) and closed
- * again would soon be handed to another test's server, and a "refused" case would
- * quietly download a poem from it.
- */
-export async function closedPort(): Promise<number> {
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 10_000);
-    const server = net.createServer();
-    const free = await new Promise<boolean>((resolve) => {
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => resolve(true));
-    });
-    if (!free) continue;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    return port;
-  }
-}
 
 /** A slow server whose connection's end is timed, for "did the client let go at once?". */
 export interface TimedServer {
@@ -92,7 +70,7 @@ export class Fixture {
   }
 }
 
-export function escapeRegExp(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
@@ -113,5 +91,3 @@ export function summary(run: Finished): { poems: number; failed: number } | unde
   if (!match) return undefined;
   return { poems: Number(match[1]), failed: Number(match[2] ?? 0) };
 }
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

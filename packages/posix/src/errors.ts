@@ -2,7 +2,7 @@
 // the errno *name* as `code` (ECONNREFUSED, EAGAIN, EINPROGRESS…), so callers
 // test names, never numbers (which differ between Linux and macOS).
 import { libc } from './libc.js';
-import { errnoNames } from './platform.js';
+import { errnoNames, type ErrnoName } from './platform.js';
 
 export class PosixError extends Error {
   override name = 'PosixError';
@@ -27,7 +27,7 @@ export function errnoName(errno: number): string {
 }
 
 /** The system's own words for an errno number, e.g. 'Connection refused'. */
-export function strerror(errno: number): string {
+function strerror(errno: number): string {
   return String(libc().strerror(errno));
 }
 
@@ -42,6 +42,6 @@ export function posixError(syscall: string, errno: number, target?: string): Pos
 }
 
 /** The same, for a named errno (e.g. a timeout we detect ourselves). */
-export function namedPosixError(syscall: string, code: (typeof errnoNames)[number], target?: string): PosixError {
+export function namedPosixError(syscall: string, code: ErrnoName, target?: string): PosixError {
   return posixError(syscall, libc().platform.errno[code], target);
 }

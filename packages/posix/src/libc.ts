@@ -3,7 +3,7 @@
 //
 // Every call here is synchronous: the calling thread (and so Node's event loop)
 // waits inside the C function until it returns. That is the point for stage 1,
-// and the reason stage 2 only calls recv() on a socket select() said was ready.
+// and the reason stage 2 makes its sockets non-blocking and waits in select().
 import koffi, { type TypeObject } from 'koffi';
 
 import { currentPlatform, type Platform } from './platform.js';
@@ -15,11 +15,9 @@ export interface Libc {
   socket: Fn;
   connect: Fn;
   recv: Fn;
-  send: Fn;
   close: Fn;
   fcntl: Fn;
   getsockopt: Fn;
-  setsockopt: Fn;
   select: Fn;
   poll: Fn;
   getaddrinfo: Fn;
@@ -60,12 +58,10 @@ export function libc(): Libc {
     connect: fn('int connect(int fd, const void *addr, uint32_t addrlen)'),
     // ssize_t is a long on every system we support.
     recv: fn('long recv(int fd, _Out_ void *buf, size_t len, int flags)'),
-    send: fn('long send(int fd, const void *buf, size_t len, int flags)'),
     close: fn('int close(int fd)'),
     // fcntl is variadic: declaring it so matters on arm64 macOS, where variadic arguments go on the stack.
     fcntl: fn('int fcntl(int fd, int cmd, ...)'),
     getsockopt: fn('int getsockopt(int fd, int level, int name, _Out_ void *value, _Inout_ void *length)'),
-    setsockopt: fn('int setsockopt(int fd, int level, int name, const void *value, uint32_t length)'),
     select: fn('int select(int nfds, void *readfds, void *writefds, void *exceptfds, void *timeout)'),
     poll: fn(`int poll(void *fds, ${platform.nfdsType} nfds, int timeout)`),
     getaddrinfo: fn('int getaddrinfo(const char *node, const char *service, const void *hints, _Out_ void **res)'),

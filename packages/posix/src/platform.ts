@@ -16,9 +16,6 @@ export interface Platform {
   SOCK_STREAM: number;
   SOL_SOCKET: number;
   SO_ERROR: number;
-  /** macOS only: don't raise SIGPIPE on a write to a closed socket (Linux uses MSG_NOSIGNAL per send). */
-  SO_NOSIGPIPE: number | undefined;
-  MSG_NOSIGNAL: number;
   F_GETFL: number;
   F_SETFL: number;
   O_NONBLOCK: number;
@@ -32,8 +29,6 @@ export interface Platform {
   POLLNVAL: number;
   /** nfds_t, poll()'s count argument: unsigned long on Linux, unsigned int on macOS. */
   nfdsType: 'unsigned long' | 'unsigned int';
-  /** BSD socket addresses start with a length byte, then a one-byte family; Linux has a two-byte family. */
-  sockaddrHasLength: boolean;
   /** struct addrinfo: BSD puts ai_canonname before ai_addr, glibc after. */
   canonnameBeforeAddr: boolean;
   /** errno values by name. */
@@ -87,15 +82,12 @@ export const platforms: Record<'linux' | 'darwin', Platform> = {
     SOCK_STREAM: 1,
     SOL_SOCKET: 1,
     SO_ERROR: 4,
-    SO_NOSIGPIPE: undefined,
-    MSG_NOSIGNAL: 0x4000,
     F_GETFL: 3,
     F_SETFL: 4,
     O_NONBLOCK: 0o4000,
     FD_SETSIZE: 1024,
     ...poll,
     nfdsType: 'unsigned long',
-    sockaddrHasLength: false,
     canonnameBeforeAddr: false,
     errno: {
       EPERM: 1,
@@ -138,15 +130,12 @@ export const platforms: Record<'linux' | 'darwin', Platform> = {
     SOCK_STREAM: 1,
     SOL_SOCKET: 0xffff,
     SO_ERROR: 0x1007,
-    SO_NOSIGPIPE: 0x1022,
-    MSG_NOSIGNAL: 0,
     F_GETFL: 3,
     F_SETFL: 4,
     O_NONBLOCK: 0x4,
     FD_SETSIZE: 1024,
     ...poll,
     nfdsType: 'unsigned int',
-    sockaddrHasLength: true,
     canonnameBeforeAddr: true,
     errno: {
       EPERM: 1,
@@ -198,9 +187,4 @@ export class UnsupportedPlatformError extends Error {
 export function currentPlatform(system: string = process.platform): Platform {
   if (system === 'linux' || system === 'darwin') return platforms[system];
   throw new UnsupportedPlatformError(system);
-}
-
-/** True where stages 1 and 2 can run. */
-export function isSupported(system: string = process.platform): boolean {
-  return system === 'linux' || system === 'darwin';
 }

@@ -23,7 +23,7 @@ export interface SocketAddress {
 }
 
 /** `127.0.0.1:10000` or `[::1]:10000`, for messages. */
-export function formatSocketAddress(address: Pick<SocketAddress, 'host' | 'port'>): string {
+function formatSocketAddress(address: Pick<SocketAddress, 'host' | 'port'>): string {
   return address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
 }
 
@@ -115,14 +115,6 @@ export class Socket {
     const fd = c.socket(family === 'IPv4' ? platform.AF_INET : platform.AF_INET6, platform.SOCK_STREAM, 0) as number;
     if (fd < 0) throw posixError('socket', lastErrno());
     this.fd = fd;
-    if (platform.SO_NOSIGPIPE !== undefined) {
-      try {
-        this.setIntOption(platform.SO_NOSIGPIPE, 1);
-      } catch (error) {
-        this.close();
-        throw error;
-      }
-    }
   }
 
   /**
@@ -187,17 +179,6 @@ export class Socket {
     return Uint8Array.prototype.slice.call(scratch, 0, count);
   }
 
-  /** Write some of `bytes`; returns how many were taken. Never raises SIGPIPE: a closed peer is EPIPE. */
-  send(bytes: Uint8Array): number {
-    const c = libc();
-    if (this.blocking && this.timeoutMs !== null && !pollOne(this.fd, 'write', this.timeoutMs)) {
-      throw namedPosixError('send', 'ETIMEDOUT', this.peer);
-    }
-    const count = c.send(this.fd, bytes, bytes.byteLength, c.platform.MSG_NOSIGNAL) as number;
-    if (count < 0) throw posixError('send', lastErrno(), this.peer);
-    return count;
-  }
-
   /** Blocking (the default) or not: fcntl(F_SETFL, flags | O_NONBLOCK). */
   setBlocking(blocking: boolean): void {
     this.setBlockingFlag(blocking);
@@ -205,7 +186,7 @@ export class Socket {
   }
 
   /**
-   * Give up on connect() and on each recv() or send() after this many seconds
+   * Give up on connect() and on each recv() after this many seconds
    * (null: wait forever, the default). The thread still waits: in poll() rather
    * than in recv(), but it is stopped all the same.
    */
@@ -220,10 +201,6 @@ export class Socket {
     this.fd = -1;
     // Even when close() reports an error the descriptor is gone (POSIX leaves it unspecified; Linux frees it): never retry.
     libc().close(fd);
-  }
-
-  get closed(): boolean {
-    return this.fd < 0;
   }
 
   private setBlockingFlag(blocking: boolean): void {
@@ -244,15 +221,6 @@ export class Socket {
       throw posixError('getsockopt', lastErrno());
     }
     return readNativeInt32(value);
-  }
-
-  private setIntOption(name: number, on: number): void {
-    const c = libc();
-    const value = Buffer.alloc(4);
-    writeNativeUint32(value, on);
-    if ((c.setsockopt(this.fd, c.platform.SOL_SOCKET, name, value, 4) as number) < 0) {
-      throw posixError('setsockopt', lastErrno());
-    }
   }
 }
 

@@ -2,16 +2,14 @@
 // (stages 3, 4 and 5), run against the stage's real `dist/cli.js` in a child
 // process and real servers on loopback. A stage's own options (stage 5's
 // --retries) are tested in the stage.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterEach, describe, expect, it as vitestIt } from 'vitest';
 
-import { closedPort } from './contract.js';
 import {
   cliAt,
+  closedPort,
   closeServers,
   durationPattern as duration,
   nextEnd,
@@ -34,7 +32,7 @@ export function describeClientCli(client: ClientCliUnderTest, options: { expectF
   const { program, cliPath } = client;
   // expectFailure: for proving the suite itself, every scenario must fail.
   const it = options.expectFailure ? vitestIt.fails : vitestIt;
-  const { runCli } = cliAt(cliPath);
+  const { runCli, startCli } = cliAt(cliPath);
 
   describe(`the ${program} CLI${options.expectFailure ? ' (broken: every scenario must fail)' : ''} (the lines, files and exit statuses every event-loop client shares)`, () => {
     afterEach(closeServers);
@@ -89,13 +87,11 @@ export function describeClientCli(client: ClientCliUnderTest, options: { expectF
 
     it('leaves quietly when its reader goes away (| head)', async () => {
       const server = await serve({ poem: poem('ecstasy.txt'), delay: 0.01 });
-      const child = spawn(process.execPath, [cliPath, String(server.port), String(server.port)], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let stderr = '';
-      child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-      child.stdout.once('data', () => child.stdout.destroy()); // read one chunk, then hang up
-      const [code] = (await once(child, 'close')) as [number | null];
-      expect(stderr).toBe('');
-      expect(code).toBe(1);
+      const cli = startCli([String(server.port), String(server.port)]);
+      cli.child.stdout!.once('data', () => cli.child.stdout!.destroy()); // read one chunk, then hang up
+      const run = await cli.done;
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(1);
     });
 
     it('explains bad input in one line and exits with 2', async () => {

@@ -7,17 +7,18 @@
 // The servers run in child processes (real `slowpoetry` processes on loopback),
 // because a blocking client stops its whole thread: a server in the same process
 // could never answer it.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { poetryDir, spawnServer, type ServerProcess } from '@slow-poetry/slow-server';
+import { poetryDir } from '@slow-poetry/slow-server';
 import { afterAll, afterEach, describe, expect, it as vitestIt } from 'vitest';
 
 import type { Address } from './address.js';
 import { monotonicMs } from './duration.js';
 import { startLoopProbe } from './loop-probe.js';
+import { closedPort, closeServers, scratchDir, serveProcess } from './test-helpers.js';
+
+export { closedPort };
 
 export type TaskOutcome = { ok: true; poem: Uint8Array } | { ok: false; error: Error & { code?: string } };
 
@@ -41,14 +42,6 @@ export function poemFiles(): string[] {
     .sort();
 }
 
-/** A loopback port with nothing listening on it (the system gave it out, then took it back). */
-export async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** True if some chunk boundary (a multiple of `size`) falls inside a UTF-8 character. */
 export function splitsACharacter(bytes: Uint8Array, size: number): boolean {
@@ -63,31 +56,17 @@ export interface ContractOptions {
   expectFailure?: boolean;
 }
 
-/**
- * Real `slowpoetry` processes for one describe block, closed after each test, and
- * a scratch folder for poems made up on the spot.
- */
-function serverPool(): { serve(args: string[]): Promise<Address>; scratch: string } {
-  const running: ServerProcess[] = [];
-  const scratch = mkdtempSync(join(tmpdir(), 'slow-poetry-contract-'));
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((server) => server.close()));
-  });
-  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-  return {
-    scratch,
-    async serve(args) {
-      const server = await spawnServer(args);
-      running.push(server);
-      return { host: '127.0.0.1', port: server.port };
-    },
-  };
+/** A real `slowpoetry` process with these arguments, closed after each test. */
+async function serve(args: string[]): Promise<Address> {
+  return (await serveProcess(args)).address;
 }
 
 export function describeStageContract(stage: StageUnderTest, options: ContractOptions = {}): void {
   const it = options.expectFailure ? vitestIt.fails : vitestIt;
   describe(`${stage.name} keeps the stage contract`, () => {
-    const { serve, scratch } = serverPool();
+    const scratch = scratchDir('slow-poetry-contract-');
+    afterEach(closeServers);
+    afterAll(() => rmSync(scratch, { recursive: true, force: true }));
     const serveFast = (poemFile: string, ...extra: string[]): Promise<Address> => serve([...fast, ...extra, poemFile]);
     const poem = (name: string): Uint8Array => readFileSync(join(poetryDir, name));
     const expectPoem = (outcome: TaskOutcome | undefined, expected: Uint8Array): void => {
@@ -154,7 +133,9 @@ export function describeStageContract(stage: StageUnderTest, options: ContractOp
 export function describeEventLoopStage(stage: StageUnderTest, options: ContractOptions = {}): void {
   const it = options.expectFailure ? vitestIt.fails : vitestIt;
   describe(`${stage.name} shares Node's event loop`, () => {
-    const { serve, scratch } = serverPool();
+    const scratch = scratchDir('slow-poetry-contract-');
+    afterEach(closeServers);
+    afterAll(() => rmSync(scratch, { recursive: true, force: true }));
     const poemOfSize = (bytes: number): { path: string; bytes: Buffer } => {
       const poem = Buffer.alloc(bytes, 'x');
       const path = join(scratch, `poem-${bytes}.txt`);

@@ -1,5 +1,5 @@
 // Why a task failed, in one line. Errors from the network carry an errno name
-// (`code`); the clients add two of their own: a timeout and a poem too long.
+// (`code`); the clients add their own: a timeout, a poem too long, a cancel.
 
 export type CodedError = Error & { code?: string };
 
@@ -45,4 +45,9 @@ export function timeoutError(seconds: number): CodedError {
 /** The server sent more than the client agreed to hold. */
 export function poemTooLongError(maxBytes: number): CodedError {
   return codedError('EPOEMTOOLONG', `more than ${maxBytes} bytes`);
+}
+
+/** A download cancelled through an AbortSignal, shaped like the web platform's (and Node's) AbortError. */
+export function abortError(reason?: unknown): CodedError {
+  return Object.assign(new Error('The operation was aborted', { cause: reason }), { name: 'AbortError', code: 'ABORT_ERR' });
 }

@@ -3,6 +3,7 @@
 // here imports vitest, so the helpers work in any test runner.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -54,6 +55,26 @@ export async function closeServers(): Promise<void> {
 /** Resolves with how the server saw its next connection end. */
 export function nextEnd(server: SlowServer): Promise<{ outcome: Outcome; bytesSent: number }> {
   return new Promise((resolve) => server.once('end', (_client, outcome, bytesSent) => resolve({ outcome, bytesSent })));
+}
+
+/**
+ * A loopback port nobody listens on, for "connection refused". It is taken from
+ * below the kernel's range of ephemeral ports (32768-60999 on Linux): a port
+ * handed out by listen(0) and closed again would soon be handed to another test's
+ * server, and a "refused" case would quietly download a poem from it.
+ */
+export async function closedPort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    const server = net.createServer();
+    const free = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (!free) continue;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    return port;
+  }
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -3,6 +3,7 @@
 // code should import it.
 export {
   cliAt,
+  closedPort,
   closeServers,
   durationPattern,
   nextEnd,
@@ -21,4 +22,3 @@ export {
   type StartedCli,
 } from './test-helpers.js';
 export { describeClientCli, type ClientCliUnderTest } from './cli-suite.js';
-export { closedPort } from './contract.js';

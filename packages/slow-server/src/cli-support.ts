@@ -33,9 +33,14 @@ export function readSeconds(option: string, text: string): number {
   return value;
 }
 
-/** A positive factor, such as a speed-up. */
+/** A positive factor, such as a speed-up: the same grammar as seconds, but no number of seconds. */
 export function readFactor(option: string, text: string): number {
-  const value = readSeconds(option, text);
+  let value: number;
+  try {
+    value = readSeconds(option, text);
+  } catch {
+    throw new UsageError(`${option} takes a number above zero, such as 10 or 0.5, not '${text}'`);
+  }
   if (value === 0) throw new UsageError(`${option} must be greater than zero`);
   return value;
 }
@@ -60,6 +65,20 @@ export function runMain(program: string, main: () => Promise<number | void> | nu
   } catch (error) {
     report(error);
   }
+}
+
+/**
+ * A server's way out: on Ctrl-C (SIGINT) or SIGTERM, close, then let the process
+ * end with 130 or 0.
+ */
+export function closeOnSignal(close: () => Promise<void>): void {
+  const stop = (signal: NodeJS.Signals): void => {
+    void close().then(() => {
+      process.exitCode = signal === 'SIGINT' ? exitStatus.interrupted : exitStatus.ok;
+    });
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 }
 
 /** util.parseArgs throws TypeErrors with these codes for unknown or malformed options. */

@@ -1,5 +1,5 @@
 // `slowpoetry [options] POEM_FILE`: serve one poem, slowly. See serve-args.ts for the options.
-import { exitStatus, runMain } from './cli-support.js';
+import { closeOnSignal, exitStatus, runMain } from './cli-support.js';
 import { logServer } from './log.js';
 import { listenError, parseServeArgs, usage } from './serve-args.js';
 import { startServer } from './server.js';
@@ -20,13 +20,7 @@ async function main(): Promise<number | void> {
   console.log(`Serving ${poemFile} on port ${server.port}.`);
   logServer(server, { quiet, write: (line) => console.log(line) });
 
-  const stop = (signal: NodeJS.Signals): void => {
-    void server.close().then(() => {
-      process.exitCode = signal === 'SIGINT' ? exitStatus.interrupted : 0;
-    });
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  closeOnSignal(() => server.close());
 }
 
 // Quietly stop when stdout's reader goes away (e.g. `slowpoetry … | head`).

@@ -3,7 +3,7 @@
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { exitStatus, readFactor, readInteger, runMain, UsageError } from './cli-support.js';
+import { closeOnSignal, exitStatus, readFactor, readInteger, runMain, UsageError } from './cli-support.js';
 import { logServer } from './log.js';
 import { tutorialBasePort, tutorialDelay, tutorialScene } from './poetry.js';
 import { startScene } from './scene.js';
@@ -50,7 +50,7 @@ async function main(): Promise<number | void> {
   } catch (error) {
     if (error instanceof UsageError) throw error;
     const port = (error as { port?: number }).port ?? basePort;
-    throw listenError(error, { poem: new Uint8Array(), port, host });
+    throw listenError(error, { port, host });
   }
   for (const { poemFile, server } of scene.servers) {
     console.log(`Serving ${relative(process.cwd(), poemFile) || poemFile} on port ${server.port}.`);
@@ -59,13 +59,7 @@ async function main(): Promise<number | void> {
   const ports = scene.servers.map(({ server }) => server.port).join(' ');
   console.log(`Ready. In another terminal, try: pnpm exec get-poetry-blocking ${ports}   (Ctrl-C stops the servers)`);
 
-  const stop = (signal: NodeJS.Signals): void => {
-    void scene.close().then(() => {
-      process.exitCode = signal === 'SIGINT' ? exitStatus.interrupted : 0;
-    });
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  closeOnSignal(() => scene.close());
 }
 
 runMain('slowpoetry-scene', main);

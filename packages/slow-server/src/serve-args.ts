@@ -64,7 +64,6 @@ export function parseServeArgs(args: string[]): ServeCommand | 'help' {
     kind === undefined ? undefined : { kind, afterBytes: readInteger(`--${kind}-after`, values[`${kind}-after`]!, 0) };
 
   const options: ServerOptions = {
-    poem: new Uint8Array(), // read below, once the options are known to be valid
     port: values.port === undefined ? 0 : readInteger('--port', values.port, 0, 65535),
     host: values.iface ?? defaults.host,
     numBytes: values['num-bytes'] === undefined ? defaults.numBytes : readInteger('--num-bytes', values['num-bytes'], 1),
@@ -73,8 +72,8 @@ export function parseServeArgs(args: string[]): ServeCommand | 'help' {
     endless: values.endless ?? false,
     backlog: values.backlog === undefined ? defaults.backlog : readInteger('--backlog', values.backlog, 1),
     fault,
+    poem: readPoem(poemFile), // last: a bad option is reported before an unreadable file
   };
-  options.poem = readPoem(poemFile);
   return { poemFile, options, quiet: values.quiet ?? false };
 }
 
@@ -83,21 +82,19 @@ export function readPoem(path: string): Uint8Array {
   try {
     return readFileSync(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'it is a directory'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : (error as Error).message;
+    const why = unreadable[(error as NodeJS.ErrnoException).code ?? ''] ?? (error as Error).message;
     throw new UsageError(`cannot read poem file '${path}': ${why}`);
   }
 }
 
+const unreadable: Record<string, string> = {
+  ENOENT: 'no such file',
+  EISDIR: 'it is a directory',
+  EACCES: 'permission denied',
+};
+
 /** Port in use and similar: the user's to fix, so a usage error. */
-export function listenError(error: unknown, options: ServerOptions): Error {
+export function listenError(error: unknown, options: { port?: number | undefined; host?: string | undefined }): Error {
   const code = (error as NodeJS.ErrnoException).code;
   const where = `port ${options.port} on ${options.host}`;
   if (code === 'EADDRINUSE') return new UsageError(`${where} is already in use`);

@@ -122,7 +122,7 @@ export async function startServer(options: ServerOptions): Promise<SlowServer> {
       endless: options.endless ?? false,
       limit: options.fault?.afterBytes,
     });
-    let start = performance.now();
+    let start = 0; // set just before the first chunk leaves
     let sent = 0;
     let k = 0;
     let timer: NodeJS.Timeout | undefined;

@@ -28,10 +28,10 @@ export async function fidelity(clients: BenchClient[], speeds: number[], log: (l
   for (const speed of speeds) {
     const ideals = sceneIdeals(speed);
     const scene = await startScene(speed);
+    const addresses = scene.ports.map((port) => `127.0.0.1:${port}`);
     try {
       for (const client of clients) {
         const idealMs = 1000 * (client.concurrent ? Math.max(...ideals) : ideals.reduce((a, b) => a + b, 0));
-        const addresses = scene.ports.map((port) => `127.0.0.1:${port}`);
         const result = await runClient(client, addresses, { timeout: 10, deadlineMs: 2 * idealMs + 30_000 });
         rows.push({ speed, client, idealMs, result });
         log(`fidelity speed ${speed} ${client.label}: ${fmtMs(result.ms)} (ideal ${fmtMs(idealMs)})`);

@@ -6,10 +6,9 @@ import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { poetryDir } from '@slow-poetry/slow-server';
+import { poetryDir, spawnServer } from '@slow-poetry/slow-server';
 
 import { runClient, type RunResult } from '../run.js';
-import { startSlowpoetry } from '../servers.js';
 import type { BenchClient } from '../stages.js';
 
 export const megabyte = 1_000_000;
@@ -30,7 +29,7 @@ export async function throughput(clients: BenchClient[], sizesMb: number[], log:
     for (const mb of sizesMb) {
       const file = join(dir, `poem-${mb}mb.txt`);
       writeBigPoem(file, verse, mb * megabyte);
-      servers.push({ mb, server: await startSlowpoetry(['--num-bytes', String(chunkBytes), '--delay', '0', '--quiet', file]) });
+      servers.push({ mb, server: await spawnServer(['--num-bytes', String(chunkBytes), '--delay', '0', '--quiet', file]) });
     }
     const rows: ThroughputRow[] = [];
     for (const client of clients) {
