@@ -3,7 +3,8 @@
 // A timer is due every 100 ms, and getPoetry() runs for seconds. The timer's
 // callback needs the event loop, and the event loop needs the thread, which is
 // stopped inside recv(): the timer fires only once getPoetry has returned.
-import { monotonicMs, parseAddress, runMain } from '@slow-poetry/shared';
+import { runMain } from '@slow-poetry/cli-kit';
+import { monotonicMs, parseAddress } from '@slow-poetry/shared';
 
 import { getPoetry } from './get-poetry.js';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { parseTrace } from '@slow-poetry/shared';
-import { cliAt, closeServers, durationPattern as duration, poem, scratchDir, serveProcess } from '@slow-poetry/shared/testing';
+import { cliAt, closeServers, durationPattern as duration, poem, scratchDir, serveProcess } from '@slow-poetry/test-kit';
 import { poetryDir } from '@slow-poetry/slow-server';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 

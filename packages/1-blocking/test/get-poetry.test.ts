@@ -2,8 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Address } from '@slow-poetry/shared';
-import { describeStageContract, type TaskOutcome } from '@slow-poetry/shared/contract';
-import { closeServers, openDescriptors, serveProcess } from '@slow-poetry/shared/testing';
+import {
+  closeServers,
+  describeStageContract,
+  openDescriptors,
+  serveProcess,
+  type TaskOutcome,
+} from '@slow-poetry/test-kit';
 import { idealDuration, poetryDir } from '@slow-poetry/slow-server';
 import { afterEach, describe, expect, it } from 'vitest';
 

@@ -1,5 +1,6 @@
 // `get-poetry-select [options] ADDRESS...`: download every poem at once in a select loop.
-import { report, runClient, Session, UsageError, type ClientArgs, type ClientProgram } from '@slow-poetry/shared';
+import { UsageError } from '@slow-poetry/cli-kit';
+import { report, runClient, Session, type ClientArgs, type ClientProgram } from '@slow-poetry/shared';
 import { currentPlatform } from '@slow-poetry/posix';
 
 import { getPoetry } from './get-poetry.js';

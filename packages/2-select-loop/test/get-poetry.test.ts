@@ -4,8 +4,12 @@ import { join } from 'node:path';
 
 import { FdSetSizeError } from '@slow-poetry/posix';
 import type { Address } from '@slow-poetry/shared';
-import { describeStageContract } from '@slow-poetry/shared/contract';
-import { closeServers, openDescriptors, serveProcess } from '@slow-poetry/shared/testing';
+import {
+  closeServers,
+  describeStageContract,
+  openDescriptors,
+  serveProcess,
+} from '@slow-poetry/test-kit';
 import { idealDuration, poetryDir } from '@slow-poetry/slow-server';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 

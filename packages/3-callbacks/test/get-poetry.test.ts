@@ -3,13 +3,9 @@ import net from 'node:net';
 import type { Address } from '@slow-poetry/shared';
 import {
   closedPort,
+  closeServers,
   describeEventLoopStage,
   describeStageContract,
-  type StageUnderTest,
-  type TaskOutcome,
-} from '@slow-poetry/shared/contract';
-import {
-  closeServers,
   nextEnd,
   openSockets,
   poem,
@@ -18,7 +14,9 @@ import {
   serve,
   serveProcess,
   sleep,
-} from '@slow-poetry/shared/testing';
+  type StageUnderTest,
+  type TaskOutcome,
+} from '@slow-poetry/test-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { getPoetry, type PoetryOptions } from '../src/get-poetry.js';

@@ -5,7 +5,7 @@
 // one part that changes: how the downloads are started and how we learn that
 // they are all over.
 import { describeError, LiveReport, runClient, Session, type ClientProgram, type TaskRecord } from '@slow-poetry/shared';
-import { readInteger } from '@slow-poetry/slow-server';
+import { readInteger } from '@slow-poetry/cli-kit';
 import {
   catchError,
   defer,

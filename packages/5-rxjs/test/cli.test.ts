@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { cliAt, closedPort, describeClientCli, poem, scratchDir } from '@slow-poetry/shared/testing';
+import { cliAt, closedPort, describeClientCli, poem, scratchDir } from '@slow-poetry/test-kit';
 import { describe, expect, it } from 'vitest';
 
 import { flakyServer } from './flaky-server.js';

@@ -1,12 +1,8 @@
 import {
   closedPort,
+  closeServers,
   describeEventLoopStage,
   describeStageContract,
-  type StageUnderTest,
-  type TaskOutcome,
-} from '@slow-poetry/shared/contract';
-import {
-  closeServers,
   nextEnd,
   openSockets,
   poem,
@@ -15,7 +11,9 @@ import {
   serve,
   serveProcess,
   sleep,
-} from '@slow-poetry/shared/testing';
+  type StageUnderTest,
+  type TaskOutcome,
+} from '@slow-poetry/test-kit';
 import { lastValueFrom, map, pipe, retry, toArray, type Observable } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 

@@ -10,7 +10,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { exitStatus, runMain, UsageError } from '@slow-poetry/slow-server';
+import { exitStatus, runMain, UsageError } from '@slow-poetry/cli-kit';
 
 import { fidelity } from './cases/fidelity.js';
 import { scale } from './cases/scale.js';

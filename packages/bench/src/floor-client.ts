@@ -10,7 +10,8 @@
 // Prints one JSON line: {"ms":…, "done":…, "failed":…, "bytes":…, "errors":{…}}.
 import net from 'node:net';
 
-import { exitStatus, monotonicMs, runClient, type ClientArgs } from '@slow-poetry/shared';
+import { exitStatus } from '@slow-poetry/cli-kit';
+import { monotonicMs, runClient, type ClientArgs } from '@slow-poetry/shared';
 
 export interface FloorResult {
   /** From the first connect() to the last connection's end. */

@@ -7,4 +7,4 @@ export { describeReasons, parseStage, runClient, type RunOptions, type RunResult
 export type { ServerStats } from './server-child.js';
 export { startScene, startStatsServer } from './servers.js';
 export { renderReport, targets, writeReport, type BenchReport } from './report.js';
-export { benchClients, discoverStages, floorClient, type BenchClient, type Stage } from './stages.js';
+export { benchClients, floorClient, type BenchClient } from './stages.js';

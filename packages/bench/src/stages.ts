@@ -1,19 +1,14 @@
 // The clients the bench runs, as a table: every stage found in
-// packages/*/package.json (its `slowPoetry` field, read by findStages in
-// @slow-poetry/shared), each variant of a stage that has one (stage 2's pollers),
-// and the plain node:net floor.
+// packages/*/package.json (findStages in @slow-poetry/test-kit/stages), once per
+// variant its `slowPoetry` field declares, and the plain node:net floor.
 import { fileURLToPath } from 'node:url';
 
-import { findStages, type StagePackage } from '@slow-poetry/shared';
+import { findStages, stageClients, type StagePackage } from '@slow-poetry/test-kit/stages';
 
 export const benchDir = fileURLToPath(new URL('../', import.meta.url));
 // From dist/ (where they run) and from src/ (tests) alike: the compiled helpers.
 export const floorClientPath = fileURLToPath(new URL('../dist/floor-client.js', import.meta.url));
 export const serverChildPath = fileURLToPath(new URL('../dist/server-child.js', import.meta.url));
-
-export type Stage = StagePackage;
-
-export const discoverStages = findStages;
 
 export interface BenchClient {
   /** e.g. '2-poll', 'floor' */
@@ -21,12 +16,12 @@ export interface BenchClient {
   /** e.g. 'stage 2 (select loop, poll)' */
   label: string;
   /** Undefined for the floor. */
-  stage?: Stage;
+  stage?: StagePackage;
   concurrent: boolean;
   /** Options put before the common ones. */
   extraArgs: string[];
-  /** Most descriptors it can wait on, if it has such a limit (select's FD_SETSIZE). */
-  maxConnections?: number;
+  /** The most downloads at once it can run, and why (a variant's declared limit). */
+  limit?: { downloads: number; why: string };
 }
 
 export const floorClient: BenchClient = {
@@ -36,26 +31,27 @@ export const floorClient: BenchClient = {
   extraArgs: [],
 };
 
-export function benchClients(stages = discoverStages()): { clients: BenchClient[]; skipped: string[] } {
+export function benchClients(stages = findStages()): { clients: BenchClient[]; skipped: string[] } {
   const clients: BenchClient[] = [];
   const skipped: string[] = [];
-  for (const stage of stages) {
+  for (const client of stageClients(stages)) {
+    const { stage, variant } = client;
     if (stage.problem !== undefined) {
-      skipped.push(stage.problem);
+      if (!skipped.includes(stage.problem)) skipped.push(stage.problem);
       continue;
     }
     if (!stage.built) {
-      skipped.push(`stage ${stage.stage} (${stage.title}): not built, no dist/cli.js`);
+      skipped.push(`${client.label}: not built, no dist/cli.js`);
       continue;
     }
-    const base = { stage, concurrent: stage.concurrent };
-    if (stage.stage === 2) {
-      // select(2) takes descriptors below FD_SETSIZE (1024) only; poll(2) has no such limit.
-      clients.push({ ...base, key: '2-select', label: `stage 2 (${stage.title}, select)`, extraArgs: ['--poller', 'select'], maxConnections: 1000 });
-      clients.push({ ...base, key: '2-poll', label: `stage 2 (${stage.title}, poll)`, extraArgs: ['--poller', 'poll'] });
-    } else {
-      clients.push({ ...base, key: String(stage.stage), label: `stage ${stage.stage} (${stage.title})`, extraArgs: [] });
-    }
+    clients.push({
+      key: client.key,
+      label: client.label,
+      stage,
+      concurrent: stage.concurrent,
+      extraArgs: variant.args,
+      ...(variant.limit === undefined ? {} : { limit: variant.limit }),
+    });
   }
   return { clients, skipped };
 }

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 import { report } from '@slow-poetry/shared';
 import { poetryDir } from '@slow-poetry/slow-server';
+import { makeToyStages } from '@slow-poetry/test-kit';
+import { findStages } from '@slow-poetry/test-kit/stages';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { benchClients, floorClient, parseStage, runClient, startStatsServer } from '../src/index.js';
@@ -65,12 +67,30 @@ describe('the bench', () => {
     }
   });
 
-  it('runs stage 2 with each poller and caps select below FD_SETSIZE', () => {
-    const { clients } = benchClients();
-    const select = clients.find((client) => client.key === '2-select');
-    expect(select?.extraArgs).toEqual(['--poller', 'select']);
-    expect(select?.maxConnections).toBeLessThan(1024);
-    expect(clients.find((client) => client.key === '2-poll')?.extraArgs).toEqual(['--poller', 'poll']);
+  it("runs each variant a stage declares, with its arguments and its limit, and skips a stage that is not built", () => {
+    const toys = makeToyStages([
+      {
+        stage: 1,
+        mode: 'concurrent',
+        field: {
+          variants: [
+            { name: 'one', args: ['--way', 'one'], limit: { downloads: 10, why: 'a toy limit' } },
+            { name: 'two', args: ['--way', 'two'] },
+          ],
+        },
+      },
+      { stage: 2, mode: 'sequential', unbuilt: true },
+    ]);
+    try {
+      const { clients, skipped } = benchClients(findStages(toys.dir));
+      expect(clients.map((client) => [client.key, client.label, client.extraArgs, client.limit])).toEqual([
+        ['1-one', 'stage 1 (toy concurrent, one)', ['--way', 'one'], { downloads: 10, why: 'a toy limit' }],
+        ['1-two', 'stage 1 (toy concurrent, two)', ['--way', 'two'], undefined],
+      ]);
+      expect(skipped).toEqual(['stage 2 (toy sequential): not built, no dist/cli.js']);
+    } finally {
+      toys.remove();
+    }
   });
 
   it('rewrites only the part of BENCHMARKS.md between its markers', () => {
@@ -89,15 +109,14 @@ describe('the bench', () => {
     const packages = fileURLToPath(new URL('../../', import.meta.url));
     const benchmarks = readFileSync(join(packages, 'bench', 'BENCHMARKS.md'), 'utf8');
     const stageLines = benchmarks.split('\n').filter((line) => line.startsWith('- **stage '));
-    const readmes = ['1-blocking', '2-select-loop', '3-callbacks', '4-promises', '5-rxjs'].map((stage) => ({
-      stage,
-      text: readFileSync(join(packages, stage, 'README.md'), 'utf8'),
-    }));
-    expect(stageLines).toHaveLength(6); // stage 2 runs twice, once per poller
+    const stages = findStages();
+    // One line per stage and variant, each quoted by its own stage's README.
+    expect(stageLines).toHaveLength(stages.reduce((lines, stage) => lines + stage.variants.length, 0));
     for (const line of stageLines) {
-      const stageNumber = /^- \*\*stage (\d)/.exec(line)?.[1];
-      const readme = readmes.find(({ stage }) => stage.startsWith(`${stageNumber}-`));
-      expect(readme?.text, `${readme?.stage} README`).toContain(line);
+      const stageNumber = Number(/^- \*\*stage (\d+)/.exec(line)?.[1]);
+      const stage = stages.find((s) => s.stage === stageNumber);
+      expect(stage, line).toBeDefined();
+      expect(readFileSync(join(stage!.dir, 'README.md'), 'utf8'), `${stage!.dir}/README.md`).toContain(line);
     }
   });
 });

@@ -1,7 +1,7 @@
 // The command line of `slow-poetry-compare`: its options and what counts as bad input.
 import { parseArgs } from 'node:util';
 
-import { readInteger, readSeconds, UsageError } from '@slow-poetry/slow-server';
+import { readInteger, readSeconds, UsageError } from '@slow-poetry/cli-kit';
 
 import type { CompareOptions } from './compare.js';
 

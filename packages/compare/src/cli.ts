@@ -1,6 +1,6 @@
 // `slow-poetry-compare` (`pnpm compare`): every stage against the same slow
 // servers, one after another, then the difference side by side.
-import { exitStatus, runMain } from '@slow-poetry/slow-server';
+import { exitStatus, runMain } from '@slow-poetry/cli-kit';
 
 import { parseCompareArgs, program, usage } from './args.js';
 import { compare } from './compare.js';

@@ -5,11 +5,11 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { relative } from 'node:path';
 
-import { UsageError } from '@slow-poetry/slow-server';
+import { UsageError } from '@slow-poetry/cli-kit';
 
 import { runStage, type StageRun } from './run-stage.js';
 import { idealMs, planServers, startServers, type ServerSettings } from './servers.js';
-import { defaultPackagesDir, discoverStages, type StageInfo } from './stages.js';
+import { defaultPackagesDir, stagesToCompare, type StageInfo } from './stages.js';
 
 export interface CompareOptions extends ServerSettings {
   /** Stage numbers to run. Default: every stage found. */
@@ -87,7 +87,7 @@ export const totalMeasuredBy =
 
 export async function compare(options: CompareOptions = {}): Promise<Comparison> {
   const packagesDir = options.packagesDir ?? defaultPackagesDir;
-  const found = discoverStages(packagesDir);
+  const found = stagesToCompare(packagesDir);
   const chosen = chooseStages(found, options.stages);
   const plans = planServers(options);
   const speed = options.speed ?? 1;

@@ -4,13 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 
+import { UsageError } from '@slow-poetry/cli-kit';
 import {
   idealDuration,
   poetryDir,
   startServer,
   tutorialDelay,
   tutorialScene,
-  UsageError,
   type SlowServer,
 } from '@slow-poetry/slow-server';
 

@@ -1,12 +1,13 @@
-// Finding the stages. A stage is any package under packages/ whose package.json
-// has a `slowPoetry` field (read by findStages in @slow-poetry/shared); nothing
-// about the five stages is written into this tool, so a new stage (or a reader's
-// own experiment) plugs in by adding one. What is compare's own: each stage's
-// getPoetry declarations, and why a stage cannot run yet.
+// The stages compare runs. A stage is any package under packages/ whose
+// package.json has a `slowPoetry` field (read by findStages in
+// @slow-poetry/test-kit/stages); nothing about any stage is written into this
+// tool, so a new stage (or a reader's own experiment) plugs in by adding one.
+// What is compare's own: each stage's getPoetry declarations, and why a stage
+// cannot run yet.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { defaultPackagesDir, findStages, type StagePackage } from '@slow-poetry/shared';
+import { defaultPackagesDir, findStages, type StagePackage } from '@slow-poetry/test-kit/stages';
 
 export { defaultPackagesDir };
 
@@ -18,7 +19,7 @@ export interface StageInfo extends StagePackage {
 }
 
 /** Every stage found under `packagesDir`, in stage order; problems become `skip` notes, never errors. */
-export function discoverStages(packagesDir = defaultPackagesDir): StageInfo[] {
+export function stagesToCompare(packagesDir = defaultPackagesDir): StageInfo[] {
   return findStages(packagesDir).map((found) => {
     const stage: StageInfo = { ...found, signature: found.problem === undefined ? readSignature(found.dir) : [] };
     const skip = found.problem ?? whyNotRunnable(stage);

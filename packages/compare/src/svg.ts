@@ -143,7 +143,7 @@ export function combinedSvg(result: Comparison): string {
   );
 }
 
-/** The file names, e.g. stage-1-blocking.svg. */
+/** The file names, e.g. stage-1-toy-sequential.svg. */
 export function stageFileName(stage: StageResult): string {
   const slug = stage.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
   return `stage-${stage.stage}-${slug || 'untitled'}.svg`;

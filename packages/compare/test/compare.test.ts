@@ -1,5 +1,5 @@
 // compare, end to end: the real launcher, real slow servers on loopback, and toy
-// stages (test/fixtures/toy-client.js) whose behaviour we know, so each
+// stages (test-kit's toys/toy-client.js) whose behaviour we know, so each
 // column of the report can be checked against what it must show.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Comparison, StageResult } from '../src/index.js';
 import { renderText } from '../src/index.js';
 import { runCompare, type CompareRun } from './run-compare.js';
-import { makeToyStages, toySignature } from './toy-stages.js';
+import { makeToyStages, toySignature } from '@slow-poetry/test-kit';
 import { allElements, parseXml } from './xml.js';
 
 const toys = makeToyStages([

@@ -39,7 +39,7 @@ describe('the live display on a terminal', () => {
   it('draws a bar per task, redraws over itself, and leaves one summary line per stage', () => {
     let screen = '';
     const progress = ttyProgress({ write: (text: string) => (screen += text) });
-    const stage = { stage: 3, title: 'callbacks', concurrent: true } as StageInfo;
+    const stage = { stage: 3, title: 'toy concurrent', concurrent: true } as StageInfo;
     progress.started(stage, [
       { label: 'a.txt', expectedBytes: 100 },
       { label: 'b.txt', expectedBytes: 40 },
@@ -53,9 +53,9 @@ describe('the live display on a terminal', () => {
       ratio: 1.01,
       run: { totalMs: 909, tasks: [{ whole: true }, { whole: true }] },
     } as StageResult);
-    expect(screen).toContain('stage 3 (callbacks): downloading all at once');
+    expect(screen).toContain('stage 3 (toy concurrent): downloading all at once');
     expect(screen).toContain('\x1b[3A\x1b[J'); // the three lines drawn are cleared at the end
-    expect(screen.endsWith('stage 3 (callbacks): 2 of 2 poems in 0.909 s (ideal 0.900 s, the max; ratio 1.01)\n')).toBe(true);
+    expect(screen.endsWith('stage 3 (toy concurrent): 2 of 2 poems in 0.909 s (ideal 0.900 s, the max; ratio 1.01)\n')).toBe(true);
   });
 });
 

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 import type { Comparison } from '../src/index.js';
 import { runCompare, runCompareIntoClosedPipe } from './run-compare.js';
-import { makeToyStages } from './toy-stages.js';
+import { makeToyStages } from '@slow-poetry/test-kit';
 
 const toys = makeToyStages([
   { stage: 1, mode: 'broken' },

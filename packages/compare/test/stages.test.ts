@@ -1,11 +1,11 @@
 // Finding stages and reading their getPoetry signatures: the data compare runs on.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { defaultPackagesDir, discoverStages, parseSignatures } from '../src/index.js';
-import { makeToyStages } from './toy-stages.js';
+import { defaultPackagesDir, stagesToCompare, parseSignatures } from '../src/index.js';
+import { makeToyStages } from '@slow-poetry/test-kit';
 
 describe('parseSignatures', () => {
   it('reads every overload, in order, from compiled declarations', () => {
@@ -46,7 +46,7 @@ describe('parseSignatures', () => {
   });
 });
 
-describe('discoverStages', () => {
+describe('stagesToCompare', () => {
   const toys = makeToyStages([
     { stage: 2, mode: 'concurrent' },
     { stage: 1, mode: 'sequential', unbuilt: true },
@@ -58,7 +58,7 @@ describe('discoverStages', () => {
   afterAll(() => toys.remove());
 
   it('lists packages with a slowPoetry field in stage order, and only those', () => {
-    const stages = discoverStages(toys.dir).filter((s) => !Number.isNaN(s.stage));
+    const stages = stagesToCompare(toys.dir).filter((s) => !Number.isNaN(s.stage));
     expect(stages.map((s) => [s.stage, s.title, s.bin, s.concurrent])).toEqual([
       [1, 'toy sequential', 'get-poetry-toy-sequential', false],
       [2, 'toy concurrent', 'get-poetry-toy-concurrent', true],
@@ -69,13 +69,18 @@ describe('discoverStages', () => {
   });
 
   it('turns a malformed slowPoetry field into a note instead of an error', () => {
-    const bad = discoverStages(toys.dir).find((s) => s.title === 'bad-stage');
+    const bad = stagesToCompare(toys.dir).find((s) => s.title === 'bad-stage');
     expect(bad?.skip).toBe('packages/bad-stage/package.json: slowPoetry.stage must be a whole number');
   });
 
-  it("finds the course's five stages in this repository", () => {
-    const stages = discoverStages(defaultPackagesDir);
-    expect(stages.map((s) => s.stage)).toEqual([1, 2, 3, 4, 5]);
-    expect(stages.map((s) => s.concurrent)).toEqual([false, true, true, true, true]);
+  it('finds, in this repository, exactly the packages whose package.json has a slowPoetry field, in reading order', () => {
+    const declared = readdirSync(defaultPackagesDir)
+      .filter((entry) => existsSync(join(defaultPackagesDir, entry, 'package.json')))
+      .filter((entry) => 'slowPoetry' in JSON.parse(readFileSync(join(defaultPackagesDir, entry, 'package.json'), 'utf8')));
+    const stages = stagesToCompare(defaultPackagesDir);
+    expect(stages.map((s) => basename(s.dir)).sort()).toEqual(declared.sort());
+    expect(stages.every((s) => s.problem === undefined)).toBe(true);
+    const order = stages.map((s) => s.stage);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
   });
 });

@@ -1,4 +1,11 @@
-// The fault matrix's harness (the tests are in test/): which clients exist, and
-// how to run one as a process.
-export { clientsUnderTest, discoverStages, packagesDir, type ClientUnderTest, type Stage } from './stages.js';
+// The fault matrix as suites: every client against every fault and every bad
+// input, and the tools running it. A stage runs its own row from its tests
+// (describeFaultMatrix); this package's tests run the reference client and the
+// programs that are not clients.
+export { clientCases, clientProgram, describeBadInput, type Program } from './bad-input.js';
+export { clientsOf, type ClientUnderTest } from './clients.js';
+export { describeFaults, faults } from './faults.js';
+export { describeInTheTools } from './in-the-tools.js';
 export { runBin, stackTraceLine, startBin, type Finished, type Running, type RunOptions } from './run-bin.js';
+export { describeFaultMatrix } from './stage-matrix.js';
+export { expectNoHangNoStack, failedLine, Fixture, summary, type TimedServer } from './support.js';

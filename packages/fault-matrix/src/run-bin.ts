@@ -4,7 +4,7 @@
 // as hung.
 import type { ChildProcess } from 'node:child_process';
 
-import { startCli, type CliRun } from '@slow-poetry/shared/testing';
+import { startCli, type CliRun } from '@slow-poetry/test-kit';
 
 export interface Finished extends CliRun {
   /** Wall time from spawn to exit. */

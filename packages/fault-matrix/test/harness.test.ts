@@ -1,38 +1,64 @@
 // The harness itself: if these fail, the matrix's verdicts mean nothing.
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { describe, expect, it } from 'vitest';
+import { makeToyStages } from '@slow-poetry/test-kit';
+import { findStages, readStage } from '@slow-poetry/test-kit/stages';
+import { afterAll, describe, expect, it } from 'vitest';
 
-import { clientsUnderTest, discoverStages, runBin, stackTraceLine } from '../src/index.js';
+import { clientProgram, clientsOf, runBin, stackTraceLine } from '../src/index.js';
 
 describe('the fault matrix harness', () => {
-  it('discovers the five stages, in order, from their package.json files', () => {
-    const stages = discoverStages();
-    expect(stages.map((stage) => stage.stage)).toEqual([1, 2, 3, 4, 5]);
-    expect(stages.map((stage) => stage.bin)).toEqual([
-      'get-poetry-blocking',
-      'get-poetry-select',
-      'get-poetry-callbacks',
-      'get-poetry-promises',
-      'get-poetry-rxjs',
+  const toys = makeToyStages([
+    { stage: 1, mode: 'concurrent' },
+    {
+      stage: 2,
+      mode: 'sequential',
+      unbuilt: true,
+      field: {
+        variants: [
+          { name: 'fast', args: ['--pace', 'fast'] },
+          { name: 'slow', args: ['--pace', 'slow'], limit: { downloads: 10, why: 'a toy limit' } },
+        ],
+        badInput: { 'an unknown pace': ['--pace', 'never', '{port}'] },
+      },
+    },
+  ]);
+  afterAll(() => toys.remove());
+
+  it('makes a row for each variant a stage declares, and says when a stage is not built', () => {
+    const rows = findStages(toys.dir).flatMap(clientsOf);
+    expect(rows.map((row) => [row.name, row.extraArgs, row.missing])).toEqual([
+      ['stage 1 (toy concurrent)', [], undefined],
+      ['stage 2 (toy sequential, fast)', ['--pace', 'fast'], 'get-poetry-toy-sequential is not built (no dist/cli.js)'],
+      ['stage 2 (toy sequential, slow)', ['--pace', 'slow'], 'get-poetry-toy-sequential is not built (no dist/cli.js)'],
     ]);
-    expect(stages.filter((stage) => !stage.concurrent).map((stage) => stage.stage)).toEqual([1]);
   });
 
-  // A stage that is not built has its rows skipped; this is the test that fails for it,
-  // so the matrix can never pass without covering all five.
-  it('finds every stage built, so that the matrix covers all five', () => {
-    expect(clientsUnderTest().filter((client) => client.missing !== undefined).map((client) => client.missing)).toEqual([]);
+  it("adds a stage's own bad input to the common cases, with a closed port filled in", () => {
+    const [row] = clientsOf(readStage(join(toys.dir, '2-toy-sequential'))!);
+    const program = clientProgram(row!);
+    const own = program.cases.find(([why]) => why === 'an unknown pace');
+    expect(own?.[1].slice(0, 2)).toEqual(['--pace', 'never']);
+    expect(own?.[1][2]).toMatch(/^\d+$/);
+    expect(program.cases.length).toBeGreaterThan(20);
   });
 
-  it('tests stage 2 with both of its pollers', () => {
-    const names = clientsUnderTest().map((client) => client.name);
-    expect(names.filter((name) => name.startsWith('stage 2'))).toEqual([
-      'stage 2 (select loop)',
-      'stage 2 (select loop, --poller poll)',
-    ]);
+  // Every stage runs its own row from its tests; this is the test that fails for
+  // a stage that does not, so the matrix can never quietly leave one out.
+  it('finds every stage in this repository running its row of the matrix from its own tests', () => {
+    const stages = findStages();
+    expect(stages.length).toBeGreaterThan(0);
+    for (const stage of stages) {
+      let test = '';
+      try {
+        test = readFileSync(join(stage.dir, 'test', 'fault-matrix.test.ts'), 'utf8');
+      } catch {
+        // reported below
+      }
+      expect(test, `${stage.dir}/test/fault-matrix.test.ts`).toMatch(/describeFaultMatrix\(new URL\('\.\.\/', import\.meta\.url\)\)/);
+    }
   });
 
   it('kills a process that outlives its deadline and reports it as hung', async () => {

@@ -1,6 +1,6 @@
 // Where to get poetry from: `PORT`, `HOST:PORT` or `[IPV6]:PORT`, as on the
 // tutorial's command line. A bare port means 127.0.0.1.
-import { UsageError } from '@slow-poetry/slow-server';
+import { UsageError } from '@slow-poetry/cli-kit';
 
 export interface Address {
   host: string;

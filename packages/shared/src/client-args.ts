@@ -5,7 +5,7 @@
 // Each stage may add options of its own (stage 2's --poller, stage 5's --retries).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
-import { exitStatus, readInteger, readSeconds, runMain, UsageError } from '@slow-poetry/slow-server';
+import { exitStatus, readInteger, readPositiveSeconds, runMain, UsageError } from '@slow-poetry/cli-kit';
 
 import { parseAddress, type Address } from './address.js';
 
@@ -87,19 +87,13 @@ export function parseClientArgs(program: ClientProgram, args: string[]): ClientA
 
   return {
     addresses: positionals.map(parseAddress),
-    timeout: timeout === undefined ? undefined : positiveSeconds(timeout),
+    timeout: timeout === undefined ? undefined : readPositiveSeconds('--timeout', timeout),
     maxBytes: maxBytes === undefined ? undefined : readInteger('--max-bytes', maxBytes, 1),
     out: string('out'),
     trace: string('trace'),
     quiet: values['quiet'] === true,
     extra,
   };
-}
-
-function positiveSeconds(text: string): number {
-  const seconds = readSeconds('--timeout', text);
-  if (seconds === 0) throw new UsageError('--timeout must be more than zero seconds');
-  return seconds;
 }
 
 /**

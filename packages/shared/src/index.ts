@@ -14,6 +14,4 @@ export { startLoopProbe, type LoopProbe, type LoopStats } from './loop-probe.js'
 export { LiveReport } from './live-report.js';
 export { report } from './report.js';
 export { Session, TaskRecord, type TaskStatus } from './session.js';
-export { defaultPackagesDir, findStages, type StagePackage } from './stages.js';
 export { parseTrace, Trace, type TraceEvent, type TraceLine } from './trace.js';
-export { exitStatus, runMain, UsageError } from '@slow-poetry/slow-server';

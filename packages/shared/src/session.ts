@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { exitStatus, UsageError } from '@slow-poetry/slow-server';
+import { exitStatus, UsageError } from '@slow-poetry/cli-kit';
 
 import { formatAddress, type Address } from './address.js';
 import type { ClientArgs } from './client-args.js';

@@ -13,7 +13,7 @@
 // chance to run asynchronous ones, and a trace must survive an early exit.
 import { appendFileSync, writeFileSync } from 'node:fs';
 
-import { UsageError } from '@slow-poetry/slow-server';
+import { UsageError } from '@slow-poetry/cli-kit';
 
 import { monotonicMs } from './duration.js';
 

@@ -1,5 +1,5 @@
 // `slowpoetry [options] POEM_FILE`: serve one poem, slowly. See serve-args.ts for the options.
-import { closeOnSignal, exitStatus, runMain } from './cli-support.js';
+import { closeOnSignal, exitStatus, runMain } from '@slow-poetry/cli-kit';
 import { logServer } from './log.js';
 import { listenError, parseServeArgs, usage } from './serve-args.js';
 import { startServer } from './server.js';

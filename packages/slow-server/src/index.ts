@@ -1,6 +1,5 @@
 // The slow poetry server as a library: for tests, the comparison tool and the benchmarks.
 export { chunksOf, type Chunks, type ChunkOptions } from './chunks.js';
-export { exitStatus, readFactor, readInteger, readSeconds, runMain, UsageError } from './cli-support.js';
 export { logServer, type LogOptions } from './log.js';
 export { poetryDir, tutorialBasePort, tutorialDelay, tutorialScene, type SceneServer } from './poetry.js';
 export { startScene, type RunningScene, type SceneOptions } from './scene.js';

@@ -3,7 +3,7 @@
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { closeOnSignal, exitStatus, readFactor, readInteger, runMain, UsageError } from './cli-support.js';
+import { closeOnSignal, exitStatus, readFactor, readInteger, runMain, UsageError } from '@slow-poetry/cli-kit';
 import { logServer } from './log.js';
 import { tutorialBasePort, tutorialDelay, tutorialScene } from './poetry.js';
 import { startScene } from './scene.js';

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-import { readInteger, readSeconds, UsageError } from './cli-support.js';
+import { readInteger, readSeconds, UsageError } from '@slow-poetry/cli-kit';
 import { defaults, type Fault, type ServerOptions } from './server.js';
 
 export const usage = `Usage: slowpoetry [options] POEM_FILE

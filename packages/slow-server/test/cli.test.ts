@@ -166,6 +166,6 @@ describe('the slowpoetry-scene command', () => {
   it('rejects a bad --speed with one line and exit status 2', () => {
     const result = spawnSync(process.execPath, [sceneCliPath, '--speed', '0'], { encoding: 'utf8' });
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe('slowpoetry-scene: --speed must be greater than zero\n');
+    expect(result.stderr).toBe("slowpoetry-scene: --speed takes a number above zero, such as 10 or 0.5, not '0'\n");
   });
 });

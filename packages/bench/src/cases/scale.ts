@@ -70,8 +70,8 @@ export async function scale(
           );
           return false;
         }
-        if (client.maxConnections !== undefined && n > client.maxConnections) {
-          result.skipped.push(`${client.label} at ${n.toLocaleString('en')}: select(2) takes descriptors below 1024 only`);
+        if (client.limit !== undefined && n > client.limit.downloads) {
+          result.skipped.push(`${client.label} at ${n.toLocaleString('en')}: ${client.limit.why}`);
           return false;
         }
         return true;

@@ -1,6 +1,7 @@
 // Builds a packages/ folder of toy stages in a temporary directory, laid out as
 // the real ones are (package.json with a slowPoetry field, bin/ launcher,
-// dist/cli.js, dist/get-poetry.d.ts), so compare finds them the same way.
+// dist/cli.js, dist/get-poetry.d.ts), so that the tools' own tests find them
+// the same way they find the real ones, and know exactly how each behaves.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,9 +15,12 @@ export interface ToySpec {
   placeholder?: boolean;
   /** Written, but not built (no dist/). */
   unbuilt?: boolean;
+  /** More of the slowPoetry field (variants, badInput, holdsThread…). */
+  field?: Record<string, unknown>;
 }
 
-const toyClient = new URL('./fixtures/toy-client.js', import.meta.url).href;
+// From src/ (tests) and dist/ alike: the toy client is plain JavaScript, not compiled.
+const toyClient = new URL('../toys/toy-client.js', import.meta.url).href;
 
 export function toySignature(mode: ToyMode): string {
   return `getPoetry(address: Address, mode: '${mode}'): Promise<Uint8Array>`;
@@ -41,6 +45,7 @@ export function makeToyStages(specs: ToySpec[]): { dir: string; remove(): void }
           bin,
           returns: `a toy answer for ${spec.mode}`,
           concurrent: spec.mode !== 'sequential',
+          ...spec.field,
         },
       }),
     );

@@ -1,16 +1,18 @@
-// Every client against every fault, as a table: one row per client (the
-// reference client, then each stage as discovered), one test per fault.
+// Every client against every fault, as a table: one row per client, one test
+// per fault. A stage registers its own rows from its tests
+// (describeFaultMatrix); the matrix's own tests run the reference client.
 //
 // Each test runs the client as a real process against real servers on loopback
 // and checks what a user would see: the failure on its own task's line with the
 // reason, the healthy poems byte for byte (--out), the exit status, no stack
 // trace, no hang — and that a failed task lets go of its socket at once rather
 // than when the process exits.
-import { poem, sleep } from '@slow-poetry/shared/testing';
+import { closedPort, poem, sleep } from '@slow-poetry/test-kit';
 import { describe, expect, it } from 'vitest';
 
-import { runBin, startBin, type ClientUnderTest, type Finished } from '../src/index.js';
-import { allClients, closedPort, expectNoHangNoStack, failedLine, Fixture, summary } from './support.js';
+import type { ClientUnderTest } from './clients.js';
+import { runBin, startBin, type Finished } from './run-bin.js';
+import { expectNoHangNoStack, failedLine, Fixture, summary } from './support.js';
 
 /** A name that fails to resolve at once, even with no network: `.invalid` is reserved (RFC 2606). */
 const unknownHost = 'no-such-host.invalid';
@@ -34,7 +36,7 @@ function run(client: ClientUnderTest, fixture: Fixture, args: string[], deadline
   return runBin(client.binPath, [...client.extraArgs, '--quiet', '--out', fixture.out, ...args], { deadlineMs });
 }
 
-const faults: Fault[] = [
+export const faults: Fault[] = [
   {
     name: 'a refused connection fails its task with the reason',
     async run(client, fixture) {
@@ -178,15 +180,18 @@ const faults: Fault[] = [
   },
 ];
 
-describe.concurrent.each(allClients)('$name', (client) => {
-  for (const fault of faults) {
-    it.skipIf(client.missing !== undefined)(fault.name, async () => {
-      const fixture = new Fixture();
-      try {
-        await fault.run(client, fixture);
-      } finally {
-        await fixture.close();
-      }
-    });
-  }
-});
+/** One test per fault for each client, run at the same time (each case has servers of its own). */
+export function describeFaults(clients: ClientUnderTest[]): void {
+  describe.concurrent.each(clients)('$name against every fault', (client) => {
+    for (const fault of faults) {
+      it.skipIf(client.missing !== undefined)(fault.name, async () => {
+        const fixture = new Fixture();
+        try {
+          await fault.run(client, fixture);
+        } finally {
+          await fixture.close();
+        }
+      });
+    }
+  });
+}

@@ -2,7 +2,7 @@
 // It proves the contract suite itself, before any real stage exists.
 import net from 'node:net';
 
-import type { Address } from '../src/address.js';
+import type { Address } from '@slow-poetry/shared';
 import type { TaskOutcome } from '../src/contract.js';
 
 export function referenceGetPoetry(address: Address): Promise<Uint8Array> {

@@ -17,7 +17,7 @@ import {
   type SlowServer,
 } from '@slow-poetry/slow-server';
 
-import type { Address } from './address.js';
+import type { Address } from '@slow-poetry/shared';
 
 export const poemPath = (name: string): string => join(poetryDir, name);
 export const poem = (name: string): Buffer => readFileSync(poemPath(name));

@@ -16,8 +16,8 @@ import {
   poem,
   scratchDir,
   serve,
-} from './test-helpers.js';
-import { parseTrace } from './trace.js';
+} from './helpers.js';
+import { parseTrace } from '@slow-poetry/shared';
 
 export interface ClientCliUnderTest {
   /** e.g. 'get-poetry-callbacks': the name its usage and error lines start with. */

@@ -13,12 +13,11 @@ import { join } from 'node:path';
 import { poetryDir } from '@slow-poetry/slow-server';
 import { afterAll, afterEach, describe, expect, it as vitestIt } from 'vitest';
 
-import type { Address } from './address.js';
-import { monotonicMs } from './duration.js';
-import { startLoopProbe } from './loop-probe.js';
-import { closedPort, closeServers, scratchDir, serveProcess } from './test-helpers.js';
+import type { Address } from '@slow-poetry/shared';
+import { monotonicMs, startLoopProbe } from '@slow-poetry/shared';
+import { closedPort, closeServers, scratchDir, serveProcess } from './helpers.js';
 
-export { closedPort };
+
 
 export type TaskOutcome = { ok: true; poem: Uint8Array } | { ok: false; error: Error & { code?: string } };
 

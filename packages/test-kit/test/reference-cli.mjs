@@ -5,7 +5,7 @@
 import { setMaxListeners } from 'node:events';
 import net from 'node:net';
 
-import { LiveReport, poemTooLongError, runClient, Session, timeoutError } from '../dist/index.js';
+import { LiveReport, poemTooLongError, runClient, Session, timeoutError } from '@slow-poetry/shared';
 
 /** One download; resolves with the poem, rejects with why it failed. */
 function download(address, { timeout, maxBytes, signal, onConnect, onChunk }) {

@@ -1,27 +1,14 @@
-// What the fault tests share: the clients under test (the reference client first),
-// servers that live only as long as one test, and the checks every run must pass.
+// What the fault cases share: servers that live only as long as one case, a
+// scratch folder for --out, and the checks every run must pass.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-import { poem } from '@slow-poetry/shared/testing';
-
-export { closedPort } from '@slow-poetry/shared/testing';
 import { startServer, type ServerOptions, type SlowServer } from '@slow-poetry/slow-server';
+import { poem } from '@slow-poetry/test-kit';
 import { expect } from 'vitest';
 
-import { clientsUnderTest, stackTraceLine, type ClientUnderTest, type Finished } from '../src/index.js';
-
-export const referenceClient: ClientUnderTest = {
-  name: 'reference client',
-  binPath: fileURLToPath(new URL('./fixtures/reference-client.mjs', import.meta.url)),
-  extraArgs: [],
-  concurrent: true,
-};
-
-/** The reference client proves the harness; then every stage, as discovered. */
-export const allClients: ClientUnderTest[] = [referenceClient, ...clientsUnderTest()];
+import { stackTraceLine, type Finished } from './run-bin.js';
 
 /** A slow server whose connection's end is timed, for "did the client let go at once?". */
 export interface TimedServer {

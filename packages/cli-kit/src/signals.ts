@@ -1,0 +1,49 @@
+// The signals that ask a program to stop: Ctrl-C (SIGINT), `kill` or a parent
+// tool stopping its children (SIGTERM), and a closed terminal (SIGHUP). Node's
+// default for each is to end the process at once, mid-write; a program that
+// installs a handler gets to say what it got so far and exit with the status a
+// shell expects of that signal.
+import { exitStatus } from './usage-error.js';
+
+export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+
+export const stopSignals: readonly StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** 130, 143 or 129: 128 + the signal's number. */
+export function statusFor(signal: StopSignal): number {
+  return { SIGINT: exitStatus.interrupted, SIGTERM: exitStatus.terminated, SIGHUP: exitStatus.hangup }[signal];
+}
+
+/**
+ * Call `stop(signal)` on the first of SIGINT, SIGTERM or SIGHUP. Returns a
+ * function that removes the handlers (once the work is over, a signal should
+ * end the process the default way again).
+ */
+export function onStopSignal(stop: (signal: StopSignal) => void): () => void {
+  let stopped = false;
+  const handlers = stopSignals.map((signal) => {
+    const handler = (): void => {
+      if (stopped) return; // a second signal while stopping (a terminal and a parent tool may both send one)
+      stopped = true;
+      stop(signal);
+    };
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
+  return () => {
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+  };
+}
+
+/**
+ * A server's way out: on SIGINT, SIGTERM or SIGHUP, close, then exit 0. Being
+ * asked to stop is how a server's run ends, so it is no failure (a package
+ * manager that ran it would otherwise report one).
+ */
+export function closeOnSignal(close: () => Promise<void>): void {
+  onStopSignal(() => {
+    void close().then(() => {
+      process.exitCode = exitStatus.ok;
+    });
+  });
+}

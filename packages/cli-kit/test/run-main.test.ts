@@ -1,0 +1,66 @@
+// runMain and the signal handlers, in real child processes: what a user sees is
+// stderr and an exit status.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+import { describe, expect, it } from 'vitest';
+
+const kit = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+
+/** Run a snippet that imports the built kit as `kit`. */
+function run(body: string): { status: number | null; stdout: string; stderr: string } {
+  const source = `import * as kit from ${JSON.stringify(kit)};\n${body}`;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', source], { encoding: 'utf8', timeout: 10_000 });
+  return { status: child.status, stdout: child.stdout, stderr: child.stderr };
+}
+
+describe('runMain', () => {
+  it('turns a usage error into one line and exit status 2', () => {
+    const result = run("kit.runMain('prog', () => { throw new kit.UsageError('--n is wrong'); });");
+    expect(result).toMatchObject({ status: 2, stderr: 'prog: --n is wrong\n' });
+  });
+
+  it('turns any other error, thrown or rejected, into one line and exit status 1, with no stack trace', () => {
+    const thrown = run("kit.runMain('prog', () => { throw new Error('it broke\\nsecond line'); });");
+    expect(thrown.status).toBe(1);
+    expect(thrown.stderr).toBe('prog: error: it broke\nsecond line\n');
+    const rejected = run("kit.runMain('prog', async () => { throw new Error('later'); });");
+    expect(rejected).toMatchObject({ status: 1, stderr: 'prog: error: later\n' });
+  });
+
+  it("explains util.parseArgs' errors in one line each", () => {
+    const unknown = run("import { parseArgs } from 'node:util';\nkit.runMain('prog', () => { parseArgs({ args: ['--bogus'], options: {} }); });");
+    expect(unknown).toMatchObject({ status: 2, stderr: "prog: unknown option '--bogus' (see --help)\n" });
+  });
+
+  it('exits with the status main returns', () => {
+    expect(run("kit.runMain('prog', async () => 3);").status).toBe(3);
+    expect(run("kit.runMain('prog', () => {});").status).toBe(0);
+  });
+});
+
+describe('onStopSignal', () => {
+  it('calls its handler once for the first of SIGINT, SIGTERM and SIGHUP, with the status a shell expects', () => {
+    for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+      const result = run(`
+        kit.onStopSignal((signal) => { console.log(signal); process.exitCode = kit.statusFor(signal); });
+        process.kill(process.pid, '${signal}');
+        process.kill(process.pid, 'SIGINT'); // a second signal while stopping is ignored
+        setTimeout(() => {}, 100);
+      `);
+      expect(result.stdout).toBe(`${signal}\n`);
+      expect(result.status).toBe(status);
+    }
+  });
+
+  it('stops listening when asked, so that a later signal ends the process the default way', () => {
+    const result = run(`
+      const stop = kit.onStopSignal(() => console.log('caught'));
+      stop();
+      process.kill(process.pid, 'SIGTERM');
+      setTimeout(() => console.log('still here'), 1000);
+    `);
+    expect(result.stdout).toBe('');
+    expect(result.status).toBeNull(); // ended by the signal itself
+  });
+});

@@ -1,0 +1,57 @@
+// The tools run every stage the same way, by what its `slowPoetry` field says.
+// This is the check, from the stage's own tests, that they really can: compare
+// runs it alone at speed 10, and what compare reports must hold — every poem
+// whole, about its ideal (the sum one by one, the slowest all at once), and the
+// event-loop column right for a client that holds its thread and one that does
+// not.
+import { execFile } from 'node:child_process';
+import { dirname } from 'node:path';
+
+import { compareLauncher, type Comparison } from '@slow-poetry/compare';
+import { stageLabel, type StagePackage } from '@slow-poetry/test-kit/stages';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+function runCompare(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [compareLauncher, ...args], { maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
+      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
+    });
+  });
+}
+
+export function describeInTheTools(stage: StagePackage): void {
+  describe(`${stageLabel(stage)} in the tools`, () => {
+    let run: { code: number; stdout: string; stderr: string };
+    let result: Comparison;
+    beforeAll(async () => {
+      const args = ['--packages', dirname(stage.dir), '--stages', String(stage.stage), '--speed', '10', '--json'];
+      run = await runCompare(args);
+      result = JSON.parse(run.stdout) as Comparison;
+    }, 60_000);
+
+    it('is run by compare, which finds its getPoetry declarations and gets every poem whole', () => {
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(result.failures).toEqual([]);
+      expect(result.stages).toHaveLength(1);
+      const [compared] = result.stages;
+      expect(compared?.status).toBe('ran');
+      expect(compared?.signature.length).toBeGreaterThan(0);
+      expect(compared?.run?.tasks.every((task) => task.whole)).toBe(true);
+    });
+
+    it(`takes about ${stage.concurrent ? 'the slowest download (all at once)' : 'the sum of the downloads (one by one)'}`, () => {
+      const [compared] = result.stages;
+      expect(compared?.ideal).toBe(stage.concurrent ? 'max' : 'sum');
+      expect(compared?.ratio).toBeGreaterThan(0.95);
+      expect(compared?.ratio).toBeLessThan(1.6);
+    });
+
+    it(stage.holdsThread ? 'holds its thread for the whole run, as its field says' : 'leaves its thread free, as its field says', () => {
+      const compared = result.stages[0]!;
+      const { loop, totalMs } = compared.run!;
+      if (stage.holdsThread) expect(loop!.maxDelayMs).toBeGreaterThan(0.8 * totalMs);
+      else expect(loop!.maxDelayMs).toBeLessThan(0.25 * totalMs);
+    });
+  });
+}

@@ -1,0 +1,34 @@
+// @slow-poetry/test-kit: what the stages' tests share. It imports vitest, so
+// only test code should import it; the tools that only need to find the stages
+// import `@slow-poetry/test-kit/stages`, which does not.
+export {
+  describeEventLoopStage,
+  describeStageContract,
+  poemFiles,
+  splitsACharacter,
+  type ContractOptions,
+  type StageUnderTest,
+  type TaskOutcome,
+} from './contract.js';
+export { describeClientCli, type ClientCliUnderTest } from './cli-suite.js';
+export {
+  cliAt,
+  closedPort,
+  closeServers,
+  durationPattern,
+  nextEnd,
+  openDescriptors,
+  openSockets,
+  poem,
+  poemPath,
+  runCli,
+  runScript,
+  scratchDir,
+  serve,
+  serveProcess,
+  sleep,
+  startCli,
+  type CliRun,
+  type StartedCli,
+} from './helpers.js';
+export { makeToyStages, toySignature, type ToyMode, type ToySpec } from './toy-stages.js';
