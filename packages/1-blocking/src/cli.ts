@@ -14,30 +14,32 @@ function main(args: ClientArgs): number {
   const session = new Session('blocking', args);
 
   for (const task of session.tasks) {
-    console.log(report.getting(task.id, task.label));
+    session.say(report.getting(task.id, task.label));
     task.start();
     const chunks: Uint8Array[] = [];
     try {
       const poem = getPoetry(task.address, {
         timeout: args.timeout,
         maxBytes: args.maxBytes,
-        onConnected: () => task.connected(),
+        onConnect: () => task.connected(),
         onChunk: (chunk) => {
           chunks.push(chunk);
           task.chunk(chunk.byteLength);
         },
       });
-      task.done(poem);
-      console.log(report.gotPoem(task.id, poem.byteLength, task.label, task.elapsedMs()));
+      task.done(poem); // with --out, saved first: a poem that could not be saved fails the task
     } catch (error) {
-      // This task failed; the next one still runs.
-      const partial = Buffer.concat(chunks);
-      task.failed(error, partial);
-      console.log(report.failed(task.id, task.label, error, partial.byteLength));
+      task.failed(error, Buffer.concat(chunks)); // this task failed; the next one still runs
     }
+    session.say(
+      task.status === 'done'
+        ? report.gotPoem(task.id, task.bytes, task.label, task.elapsedMs())
+        : report.failed(task.id, task.label, task.reason, task.bytes),
+    );
   }
 
-  console.log(report.summary(session.poems, session.failures, session.elapsedMs()));
+  const result = session.result();
+  session.say(report.summary(result.poems, result.failed, result.ms));
   return session.finish();
 }
 

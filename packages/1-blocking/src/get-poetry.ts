@@ -22,7 +22,7 @@ export interface GetPoetryOptions {
   /** Fail (EPOEMTOOLONG) rather than hold more than this many bytes. */
   maxBytes?: number;
   /** Told when the connection is made (for the trace). */
-  onConnected?: () => void;
+  onConnect?: () => void;
   /** Told about every chunk as it arrives (for the trace and for partial poems). */
   onChunk?: (chunk: Uint8Array) => void;
 }
@@ -37,7 +37,7 @@ export function getPoetry(address: Address, options: GetPoetryOptions = {}): Uin
     throw ourTimeout(error, timeout);
   }
   try {
-    options.onConnected?.();
+    options.onConnect?.();
     const chunks: Uint8Array[] = [];
     let bytes = 0;
     for (;;) {

@@ -70,7 +70,7 @@ describe('get-poetry-blocking', () => {
     const end = events.at(-1)!;
     if (end.event !== 'end') throw new Error('no end event');
     // About 13 chunks 10 ms apart: the loop could not run once in all that time.
-    expect(end.loop.maxDelayMs).toBeGreaterThan(100);
+    expect(end.result.loop!.maxDelayMs).toBeGreaterThan(100);
   });
 
   it('turns bad input into one line on stderr and exit status 2', async () => {

@@ -1,6 +1,6 @@
 // `get-poetry-select [options] ADDRESS...`: download every poem at once in a select loop.
 import { UsageError } from '@slow-poetry/cli-kit';
-import { report, runClient, Session, type ClientArgs, type ClientProgram } from '@slow-poetry/shared';
+import { LiveReport, runClient, Session, type ClientArgs, type ClientProgram } from '@slow-poetry/shared';
 import { currentPlatform } from '@slow-poetry/posix';
 
 import { getPoetry } from './get-poetry.js';
@@ -23,50 +23,34 @@ function main(args: ClientArgs): number {
   }
   currentPlatform(); // on Windows: one line saying why not, before anything starts
   const session = new Session('select', args);
+  // The lines, --out and the trace, as in every stage that downloads all at once.
+  // The loop hands over each failed download's bytes itself, so the report keeps none.
+  const live = new LiveReport(session, { keepsChunks: false });
   const { tasks } = session;
 
-  let results;
   try {
-    results = getPoetry(
+    // Every result comes back at once, when the loop is over; the functions below
+    // report each download as it happens, from inside the loop.
+    getPoetry(
       tasks.map((task) => task.address),
       {
         poller,
         timeout: args.timeout,
         maxBytes: args.maxBytes,
-        onConnected: (i) => tasks[i]!.connected(),
-        onChunk: (i, chunk) => {
-          const task = tasks[i]!;
-          task.chunk(chunk.byteLength);
-          if (!args.quiet) console.log(report.gotChunk(task.id, chunk.byteLength, task.label));
-        },
-        onFinished: (i, poem) => {
-          // The server closed the connection: this poem is whole. Only the loop's
-          // caller has to wait for the others before it sees it.
-          tasks[i]!.done(poem);
-          console.log(report.finished(tasks[i]!.id));
-        },
-        onFailed: (i, error, partial) => {
-          const task = tasks[i]!;
-          task.failed(error, partial);
-          console.log(report.failed(task.id, task.label, error, partial.byteLength));
-        },
+        onConnect: (i) => tasks[i]!.connected(),
+        onChunk: (i, chunk) => live.chunk(tasks[i]!, chunk),
+        // The server closed the connection: this poem is whole, even though the
+        // loop's caller sees it only when every other download is over too.
+        onFinished: (i, poem) => live.done(tasks[i]!, poem),
+        onFailed: (i, error, partial) => live.failed(tasks[i]!, error, partial),
       },
     );
   } catch (error) {
     // The loop itself broke down (select's 1024 limit, say): every download still running is lost with it.
     for (const task of tasks) task.failed(error);
-    session.finish();
     throw error;
   }
-
-  results.forEach((result, i) => {
-    const task = tasks[i]!;
-    if (result.ok) {
-      console.log(report.poemBytes(task.id, result.poem.byteLength));
-    }
-  });
-  console.log(report.summary(session.poems, session.failures, session.elapsedMs()));
-  return session.finish();
+  return live.end();
 }
 
 runClient(program, main);

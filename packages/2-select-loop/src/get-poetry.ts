@@ -24,7 +24,7 @@ import { getaddrinfo, PosixError, Socket, type SocketAddress } from '@slow-poetr
 
 import { waitForReady, type Poller } from './wait.js';
 
-export interface SelectLoopOptions {
+export interface GetPoetryOptions {
   /** How to wait: 'select' (the tutorial's, the default) or 'poll' (no 1024 limit). */
   poller?: Poller;
   /** Seconds a download may wait to connect, or for its next bytes. Default: forever. */
@@ -32,7 +32,7 @@ export interface SelectLoopOptions {
   /** Fail a download (EPOEMTOOLONG) rather than hold more than this many bytes. */
   maxBytes?: number;
   /** Told when download `task` (0-based) has connected. */
-  onConnected?: (task: number) => void;
+  onConnect?: (task: number) => void;
   /** Told about every chunk read. */
   onChunk?: (task: number, chunk: Uint8Array) => void;
   /** Told when a server has closed the connection: that poem is complete. */
@@ -60,7 +60,7 @@ interface Download {
  * Download a poem from every address at once, in one loop, and return all the
  * results, in the order of the addresses, when the last download is over.
  */
-export function getPoetry(addresses: Address[], options: SelectLoopOptions = {}): PoemResult[] {
+export function getPoetry(addresses: Address[], options: GetPoetryOptions = {}): PoemResult[] {
   const { poller = 'select', timeout, maxBytes } = options;
   const timeoutMs = timeout === undefined ? Infinity : timeout * 1000;
   const results: PoemResult[] = new Array(addresses.length);
@@ -102,7 +102,7 @@ export function getPoetry(addresses: Address[], options: SelectLoopOptions = {})
   const connected = (download: Download): void => {
     download.state = 'reading';
     download.deadline = performance.now() + timeoutMs;
-    options.onConnected?.(download.task);
+    options.onConnect?.(download.task);
   };
   /** Run one step of a download; if it throws, that download alone fails (or tries its next address). */
   const tryTo = (download: Download, step: () => void): void => {

@@ -83,9 +83,9 @@ describe('get-poetry-select', () => {
     expect(events.find((e) => e.event === 'done')).toMatchObject({ task: 1, bytes: poem('alla-sera.txt').byteLength });
     const end = events.at(-1)!;
     if (end.event !== 'end') throw new Error('no end event');
-    expect(end.status).toBe(1);
+    expect(end.result.status).toBe(1);
     // Our loop held the thread all along: Node's own loop never got to run a timer.
-    expect(end.loop.maxDelayMs).toBeGreaterThan(50);
+    expect(end.result.loop!.maxDelayMs).toBeGreaterThan(50);
   });
 
   it("stops with one clear line when select's 1024 limit is reached", async () => {

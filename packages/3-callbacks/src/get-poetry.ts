@@ -24,7 +24,7 @@ import { abortError, poemTooLongError, timeoutError, type Address } from '@slow-
 
 export type PoetryCallback = (err: Error | null, poem?: Uint8Array) => void;
 
-export interface PoetryOptions {
+export interface GetPoetryOptions {
   /** Seconds to wait for the connection, or for the next bytes, before failing with ETIMEDOUT. */
   timeout?: number;
   /** Fail with EPOEMTOOLONG once the poem grows past this many bytes (a server that never stops). */
@@ -39,10 +39,10 @@ export interface PoetryOptions {
 
 /** Download one poem; `callback(err, poem)` is called exactly once, later. */
 export function getPoetry(address: Address, callback: PoetryCallback): void;
-export function getPoetry(address: Address, options: PoetryOptions, callback: PoetryCallback): void;
+export function getPoetry(address: Address, options: GetPoetryOptions, callback: PoetryCallback): void;
 export function getPoetry(
   address: Address,
-  optionsOrCallback: PoetryOptions | PoetryCallback,
+  optionsOrCallback: GetPoetryOptions | PoetryCallback,
   maybeCallback?: PoetryCallback,
 ): void {
   const options = typeof optionsOrCallback === 'function' ? {} : optionsOrCallback;

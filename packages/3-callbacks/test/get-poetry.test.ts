@@ -19,7 +19,7 @@ import {
 } from '@slow-poetry/test-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { getPoetry, type PoetryOptions } from '../src/get-poetry.js';
+import { getPoetry, type GetPoetryOptions } from '../src/get-poetry.js';
 
 const distIndex = new URL('../dist/index.js', import.meta.url).href;
 
@@ -27,7 +27,7 @@ const distIndex = new URL('../dist/index.js', import.meta.url).href;
 const toOutcome = (err: Error | null, poem?: Uint8Array): TaskOutcome => (err ? { ok: false, error: err } : { ok: true, poem: poem! });
 
 /** getPoetry as a promise of its outcome, for tests that want to await it. */
-function fetchOne(address: Address, options: PoetryOptions = {}): Promise<TaskOutcome> {
+function fetchOne(address: Address, options: GetPoetryOptions = {}): Promise<TaskOutcome> {
   return new Promise((resolve) => getPoetry(address, options, (err, poem) => resolve(toOutcome(err, poem))));
 }
 
@@ -57,7 +57,7 @@ describe('getPoetry with a callback', () => {
 
   it('calls back exactly once, whatever happens to the socket afterwards', async () => {
     const calls: string[][] = [];
-    const track = (address: Address, options: PoetryOptions = {}): { calls: string[]; over: Promise<void> } => {
+    const track = (address: Address, options: GetPoetryOptions = {}): { calls: string[]; over: Promise<void> } => {
       const mine: string[] = [];
       calls.push(mine);
       const over = new Promise<void>((resolve) =>

@@ -8,7 +8,7 @@ import { setMaxListeners } from 'node:events';
 
 import { LiveReport, runClient, Session, type ClientProgram, type TaskRecord } from '@slow-poetry/shared';
 
-import { getPoetry, type PoetryOptions } from './get-poetry.js';
+import { getPoetry, type GetPoetryOptions } from './get-poetry.js';
 
 const program: ClientProgram = {
   name: 'get-poetry-promises',
@@ -17,14 +17,14 @@ const program: ClientProgram = {
 
 runClient(program, async (args) => {
   const session = new Session('promises', args);
-  const live = new LiveReport(session); // the lines, --out, the trace, Ctrl-C's partials, | head
+  const live = new LiveReport(session); // the lines, --out, the trace, a stop signal's partials, | head
 
-  // Ctrl-C: the report says what each unfinished task got so far; we cancel every download.
+  // Ctrl-C (or SIGTERM, SIGHUP): the report says what each unfinished task got so far; we cancel every download.
   const controller = new AbortController();
   setMaxListeners(session.tasks.length, controller.signal); // one 'abort' listener per download, on purpose
-  live.onCtrlC(() => controller.abort());
+  live.onStopSignal(() => controller.abort());
 
-  const options = (task: TaskRecord): PoetryOptions => ({
+  const options = (task: TaskRecord): GetPoetryOptions => ({
     timeout: args.timeout,
     maxBytes: args.maxBytes,
     signal: controller.signal,

@@ -22,7 +22,7 @@ import net from 'node:net';
 
 import { abortError, poemTooLongError, timeoutError, type Address } from '@slow-poetry/shared';
 
-export interface ChunkOptions {
+export interface PoetryChunksOptions {
   /** Seconds to wait for the connection, or for the next bytes, before failing with ETIMEDOUT. */
   timeout?: number;
   /** Fail with EPOEMTOOLONG once the poem grows past this many bytes (a server that never stops). */
@@ -33,13 +33,13 @@ export interface ChunkOptions {
   onConnect?: () => void;
 }
 
-export interface PoetryOptions extends ChunkOptions {
+export interface GetPoetryOptions extends PoetryChunksOptions {
   /** Called for every chunk as it arrives (for progress lines). */
   onChunk?: (chunk: Uint8Array) => void;
 }
 
 /** Download one poem: a promise of its bytes. */
-export async function getPoetry(address: Address, options: PoetryOptions = {}): Promise<Uint8Array> {
+export async function getPoetry(address: Address, options: GetPoetryOptions = {}): Promise<Uint8Array> {
   const chunks: Uint8Array[] = []; // kept as they come, joined once at the end
   for await (const chunk of poetryChunks(address, options)) {
     chunks.push(chunk);
@@ -52,7 +52,7 @@ export async function getPoetry(address: Address, options: PoetryOptions = {}): 
  * The poem's chunks as they arrive, pulled with `for await`. Nothing connects
  * until the first chunk is asked for; leaving the loop closes the socket.
  */
-export async function* poetryChunks(address: Address, options: ChunkOptions = {}): AsyncGenerator<Uint8Array, void, undefined> {
+export async function* poetryChunks(address: Address, options: PoetryChunksOptions = {}): AsyncGenerator<Uint8Array, void, undefined> {
   const { timeout, maxBytes, signal } = options;
   if (signal?.aborted) throw abortError(signal.reason);
 

@@ -1,2 +1,2 @@
 // Stage 4: promises and async iterables. The core is in get-poetry.ts; the command line in cli.ts.
-export { getPoetry, poetryChunks, type ChunkOptions, type PoetryOptions } from './get-poetry.js';
+export { getPoetry, poetryChunks, type PoetryChunksOptions, type GetPoetryOptions } from './get-poetry.js';

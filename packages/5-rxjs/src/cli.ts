@@ -4,24 +4,22 @@
 // Stages 3, 4 and 5 share this file's shape line for line; diff them to see the
 // one part that changes: how the downloads are started and how we learn that
 // they are all over.
+import { onStopSignal, readInteger, type StopSignal } from '@slow-poetry/cli-kit';
 import { describeError, LiveReport, runClient, Session, type ClientProgram, type TaskRecord } from '@slow-poetry/shared';
-import { readInteger } from '@slow-poetry/cli-kit';
 import {
   catchError,
   defer,
   EMPTY,
-  fromEvent,
   identity,
   lastValueFrom,
   map,
   merge,
+  Observable,
   retry,
-  take,
   takeUntil,
   tap,
   timer,
   toArray,
-  type Observable,
 } from 'rxjs';
 
 import { getPoetry } from './get-poetry.js';
@@ -36,10 +34,16 @@ const program: ClientProgram = {
 runClient(program, async (args) => {
   const retries = readInteger('--retries', (args.extra['retries'] as string | undefined) ?? '0', 0);
   const session = new Session('rxjs', args);
-  const live = new LiveReport(session); // the lines, --out, the trace, Ctrl-C's partials, | head
+  const live = new LiveReport(session); // the lines, --out, the trace, a stop signal's partials, | head
 
-  // Ctrl-C: the report says what each unfinished task got so far; takeUntil below cancels every download.
-  const interrupted$ = fromEvent(process, 'SIGINT').pipe(take(1), tap(() => live.interrupt()));
+  // Ctrl-C (or SIGTERM, SIGHUP), as an Observable: subscribing starts listening, unsubscribing stops.
+  // The report says what each unfinished task got so far; takeUntil below cancels every download.
+  const stopped$ = new Observable<StopSignal>((subscriber) =>
+    onStopSignal((signal) => {
+      live.stop(signal);
+      subscriber.next(signal);
+    }),
+  );
 
   // One task: its chunks, a line for each; the poem joined once at the end. The
   // timeout, the byte limit and the retries are operators in the pipe.
@@ -48,7 +52,7 @@ runClient(program, async (args) => {
       live.restart(task); // a retry starts the poem again from its first byte
       return getPoetry(task.address, { onConnect: () => task.connected() });
     }).pipe(
-      args.maxBytes === undefined ? identity : limitBytes(args.maxBytes),
+      limitBytes(args.maxBytes),
       args.timeout === undefined ? identity : idleTimeout(args.timeout),
       tap((chunk) => live.chunk(task, chunk)),
       toArray(), // every chunk, kept as it came…
@@ -67,8 +71,8 @@ runClient(program, async (args) => {
       }),
     );
 
-  // Start every download at once (merge subscribes to all of them); Ctrl-C
+  // Start every download at once (merge subscribes to all of them); a stop signal
   // unsubscribes, which closes every socket. Resolves when every task is over.
-  await lastValueFrom(merge(...session.tasks.map(download)).pipe(takeUntil(interrupted$)), { defaultValue: undefined });
+  await lastValueFrom(merge(...session.tasks.map(download)).pipe(takeUntil(stopped$)), { defaultValue: undefined });
   return live.end();
 });

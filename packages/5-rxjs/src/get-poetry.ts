@@ -22,13 +22,13 @@ import net from 'node:net';
 import type { Address } from '@slow-poetry/shared';
 import { Observable } from 'rxjs';
 
-export interface PoetryOptions {
+export interface GetPoetryOptions {
   /** Called once the connection is made (for the trace). */
   onConnect?: () => void;
 }
 
 /** A cold Observable of the poem's chunks: subscribing connects, unsubscribing closes. */
-export function getPoetry(address: Address, options: PoetryOptions = {}): Observable<Uint8Array> {
+export function getPoetry(address: Address, options: GetPoetryOptions = {}): Observable<Uint8Array> {
   return new Observable<Uint8Array>((subscriber) => {
     // This runs once per subscription: each subscriber gets its own connection.
     const socket = net.connect({ host: address.host, port: address.port });

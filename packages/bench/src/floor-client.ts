@@ -1,44 +1,34 @@
 // The floor: a plain node:net client that does nothing but read. It opens every
 // connection at once, counts the bytes and keeps none of them (no report lines,
-// no poem, no trace). Whatever time it takes is what this machine, this server and
-// Node's event loop cost; a stage can only add to it.
+// no poem, no trace, no record per task). Whatever time it takes is what this
+// machine, this server and Node's event loop cost; a stage can only add to it.
 //
 //   node dist/floor-client.js [--timeout SECONDS] ADDRESS...
 //
 // It reads the stages' own command line (runClient), so the bench runs it exactly
-// as it runs them; of the options, it heeds only --timeout.
-// Prints one JSON line: {"ms":…, "done":…, "failed":…, "bytes":…, "errors":{…}}.
+// as it runs them; of the options, it heeds only --timeout. At the end it prints
+// the same result record as every client's --json (without the per-task list).
 import net from 'node:net';
 
 import { exitStatus } from '@slow-poetry/cli-kit';
-import { monotonicMs, runClient, type ClientArgs } from '@slow-poetry/shared';
-
-export interface FloorResult {
-  /** From the first connect() to the last connection's end. */
-  ms: number;
-  /** Connections that ended with the server closing cleanly. */
-  done: number;
-  failed: number;
-  bytes: number;
-  /** How many failed with each error code. */
-  errors: Record<string, number>;
-}
+import { describeError, monotonicMs, runClient, type ClientArgs, type ClientResult } from '@slow-poetry/shared';
 
 function main({ addresses, timeout }: ClientArgs): Promise<number> {
-  const result: FloorResult = { ms: 0, done: 0, failed: 0, bytes: 0, errors: {} };
+  const result: ClientResult = { stage: 'floor', status: exitStatus.ok, ms: 0, poems: 0, failed: 0, bytes: 0, reasons: {} };
   let open = addresses.length;
   const startedAt = monotonicMs();
   return new Promise((resolve) => {
     const settle = (error?: Error): void => {
       if (error) {
         result.failed += 1;
-        const code = (error as NodeJS.ErrnoException).code ?? error.message;
-        result.errors[code] = (result.errors[code] ?? 0) + 1;
-      } else result.done += 1;
+        const reason = describeError(error);
+        result.reasons[reason] = (result.reasons[reason] ?? 0) + 1;
+      } else result.poems += 1;
       if (--open === 0) {
         result.ms = monotonicMs() - startedAt;
+        result.status = result.failed > 0 ? exitStatus.failed : exitStatus.ok;
         process.stdout.write(JSON.stringify(result) + '\n');
-        resolve(exitStatus.ok);
+        resolve(result.status);
       }
     };
     for (const address of addresses) {
@@ -58,4 +48,4 @@ function main({ addresses, timeout }: ClientArgs): Promise<number> {
   });
 }
 
-runClient({ name: 'floor-client', summary: 'The bench\'s floor: a plain node:net reader that counts bytes and keeps none.' }, main);
+runClient({ name: 'floor-client', summary: "The bench's floor: a plain node:net reader that counts bytes and keeps none." }, main);

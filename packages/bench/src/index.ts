@@ -3,8 +3,8 @@
 export { fidelity, sceneIdeals, type FidelityRow } from './cases/fidelity.js';
 export { scale, scaleIdealMs, type ScaleResult, type ScaleRow } from './cases/scale.js';
 export { throughput, type ThroughputRow } from './cases/throughput.js';
-export { describeReasons, parseStage, runClient, type RunOptions, type RunResult } from './run.js';
+export { clientCommand, describeReasons, measureClient, type RunOptions, type RunResult } from './run.js';
 export type { ServerStats } from './server-child.js';
-export { startScene, startStatsServer } from './servers.js';
+export { startSceneProcess, startStatsServer } from './servers.js';
 export { renderReport, targets, writeReport, type BenchReport } from './report.js';
 export { benchClients, floorClient, type BenchClient } from './stages.js';

@@ -50,7 +50,7 @@ function trouble(result: RunResult): string {
   const parts = [];
   if (result.hung) parts.push('killed at its deadline (hung)');
   if (result.failed > 0) parts.push(describeReasons(result.reasons) || `${result.failed} failed`);
-  if (result.ms === undefined && !result.hung) parts.push(`no summary line${result.stderr ? `: ${result.stderr}` : ''}`);
+  if (result.ms === undefined && !result.hung) parts.push(`no result${result.stderr ? `: ${result.stderr}` : ''}`);
   return parts.join('; ');
 }
 

@@ -43,13 +43,13 @@ export async function startStatsServer(options: ServerChildOptions): Promise<Sta
   };
 }
 
-export interface Scene {
+export interface SceneProcess {
   ports: number[];
   close(): Promise<void>;
 }
 
 /** The tutorial's three servers (slowpoetry-scene) at `speed`, on free ports. */
-export async function startScene(speed: number): Promise<Scene> {
+export async function startSceneProcess(speed: number): Promise<SceneProcess> {
   const child = spawn(process.execPath, [sceneCliPath, '--base-port', '0', '--speed', String(speed), '--iface', '127.0.0.1'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });

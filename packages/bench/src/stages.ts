@@ -9,6 +9,7 @@ export const benchDir = fileURLToPath(new URL('../', import.meta.url));
 // From dist/ (where they run) and from src/ (tests) alike: the compiled helpers.
 export const floorClientPath = fileURLToPath(new URL('../dist/floor-client.js', import.meta.url));
 export const serverChildPath = fileURLToPath(new URL('../dist/server-child.js', import.meta.url));
+export const usagePreloadPath = fileURLToPath(new URL('../dist/usage-preload.js', import.meta.url));
 
 export interface BenchClient {
   /** e.g. '2-poll', 'floor' */
@@ -22,6 +23,8 @@ export interface BenchClient {
   extraArgs: string[];
   /** The most downloads at once it can run, and why (a variant's declared limit). */
   limit?: { downloads: number; why: string };
+  /** A client that is not a Node script (a peer in another language): its command line. */
+  command?: string[];
 }
 
 export const floorClient: BenchClient = {

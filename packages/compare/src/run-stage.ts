@@ -112,6 +112,9 @@ export async function runStage(
     if (killedForTime) problem = `killed after ${(options.deadlineMs / 1000).toFixed(1)} s`;
     else if (run.startAt === undefined && problem === undefined) problem = 'the trace has no start line';
     else if (run.loop === undefined && problem === undefined) problem = 'the trace has no end line (did the client crash?)';
+    else if (problem === undefined && signal !== null) problem = `ended by ${signal}`;
+    // 0 and 1 are a client's answers (every poem, or not); anything else is the client failing.
+    else if (problem === undefined && code !== 0 && code !== 1) problem = `exited with status ${code}`;
     const result: StageRun = {
       totalMs: run.totalMs,
       processMs: exitedAt - spawnedAt,
@@ -132,7 +135,10 @@ export async function runStage(
 
 /**
  * Turn a client's trace into per-task timelines, with times relative to its start
- * line, and check each poem it saved in `outDir` against the server's.
+ * line, and check each poem it saved in `outDir` against the server's. Each
+ * task's outcome comes from the run's result record (the trace's last line, the
+ * same record `--json` prints and the bench reads); the chunk events only draw
+ * the timeline.
  */
 export function readTrace(
   lines: TraceLine[],
@@ -140,6 +146,7 @@ export function readTrace(
   outDir: string,
 ): { startAt?: number; totalMs: number; loop?: LoopStats; tasks: TaskResult[] } {
   const start = lines.find((line) => line.event === 'start');
+  const end = lines.find((line) => line.event === 'end');
   const t0 = start?.t ?? lines[0]?.t ?? 0;
   const tasks: TaskResult[] = servers.map(({ address, plan }, i) => ({
     task: i + 1,
@@ -151,30 +158,21 @@ export function readTrace(
     whole: false,
     chunks: [],
   }));
-  let lastEnd = 0;
-  let loop: LoopStats | undefined;
   for (const line of lines) {
-    const at = line.t - t0;
-    if (line.event === 'end') loop = line.loop;
     if (!('task' in line)) continue;
     const task = tasks[line.task - 1];
     if (task === undefined) continue;
-    switch (line.event) {
-      case 'connected':
-        task.connectedMs = at;
-        break;
-      case 'chunk':
-        task.chunks.push([at, line.bytes]);
-        break;
-      case 'done':
-      case 'failed':
-        task.status = line.event;
-        task.bytes = line.bytes;
-        task.endMs = at;
-        lastEnd = Math.max(lastEnd, at);
-        if (line.event === 'failed') task.error = line.error;
-        break;
-    }
+    if (line.event === 'connected') task.connectedMs = line.t - t0;
+    else if (line.event === 'chunk') task.chunks.push([line.t - t0, line.bytes]);
+  }
+  const result = end?.result;
+  for (const outcome of result?.tasks ?? []) {
+    const task = tasks[outcome.task - 1];
+    if (task === undefined || (outcome.status !== 'done' && outcome.status !== 'failed')) continue;
+    task.status = outcome.status;
+    task.bytes = outcome.bytes;
+    if (outcome.ms !== undefined) task.endMs = outcome.ms;
+    if (outcome.error !== undefined) task.error = outcome.error;
   }
   for (const [i, task] of tasks.entries()) {
     if (task.status === 'missing') task.error = 'the client never reported this task';
@@ -194,8 +192,8 @@ export function readTrace(
           : `the poem differs from the server's (${saved.byteLength} bytes, expected ${expected.byteLength})`;
     }
   }
-  const result: { startAt?: number; totalMs: number; loop?: LoopStats; tasks: TaskResult[] } = { totalMs: lastEnd, tasks };
-  if (start !== undefined) result.startAt = start.t;
-  if (loop !== undefined) result.loop = loop;
-  return result;
+  const read: { startAt?: number; totalMs: number; loop?: LoopStats; tasks: TaskResult[] } = { totalMs: result?.ms ?? 0, tasks };
+  if (start !== undefined) read.startAt = start.t;
+  if (result?.loop !== undefined) read.loop = result.loop;
+  return read;
 }

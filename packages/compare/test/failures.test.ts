@@ -54,8 +54,8 @@ describe('a stage that cannot finish', () => {
     const run = await runCompare(['--packages', crashing.dir, '--speed', '20', '--json']);
     expect(run.code).toBe(1);
     const result = JSON.parse(run.stdout) as Comparison;
-    expect(result.stages[0]!.run).toMatchObject({ exitCode: 3, problem: 'the trace has no start line' });
-    expect(result.failures[0]).toBe('stage 1 (toy crash): the trace has no start line');
+    expect(result.stages[0]!.run).toMatchObject({ exitCode: 3, problem: 'exited with status 3' });
+    expect(result.failures[0]).toBe('stage 1 (toy crash): exited with status 3');
     expect(result.failures.slice(1)).toEqual([
       expect.stringMatching(/^stage 1 \(toy crash\), task 1 \(ecstasy\.txt from .*\): the client never reported this task$/),
       expect.stringMatching(/task 2 .*never reported/),

@@ -3,13 +3,16 @@
 // runs it alone at speed 10, and what compare reports must hold — every poem
 // whole, about its ideal (the sum one by one, the slowest all at once), and the
 // event-loop column right for a client that holds its thread and one that does
-// not.
+// not; and the bench measures each of its variants, reading the same result
+// record.
 import { execFile } from 'node:child_process';
 import { dirname } from 'node:path';
 
+import { benchClients, measureClient } from '@slow-poetry/bench';
 import { compareLauncher, type Comparison } from '@slow-poetry/compare';
+import { closeServers, poem, serve } from '@slow-poetry/test-kit';
 import { stageLabel, type StagePackage } from '@slow-poetry/test-kit/stages';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 function runCompare(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -53,5 +56,18 @@ export function describeInTheTools(stage: StagePackage): void {
       if (stage.holdsThread) expect(loop!.maxDelayMs).toBeGreaterThan(0.8 * totalMs);
       else expect(loop!.maxDelayMs).toBeLessThan(0.25 * totalMs);
     });
+
+    afterAll(closeServers);
+    it.each(benchClients([stage]).clients.map((client) => [client.label, client] as const))(
+      'is measured by the bench as %s: every poem counted from its result record, with its CPU time and memory',
+      async (_label, client) => {
+        const server = await serve({ poem: poem('science.txt'), numBytes: 100, delay: 0.01 });
+        const run = await measureClient(client, [1, 2, 3].map(() => String(server.port)), { timeout: 5, deadlineMs: 20_000 });
+        expect(run).toMatchObject({ code: 0, hung: false, poems: 3, failed: 0, bytes: 3 * poem('science.txt').byteLength });
+        expect(run.ms).toBeGreaterThan(50); // 7 chunks, 10 ms apart
+        expect(run.cpuSeconds).toBeGreaterThan(0);
+        expect(run.maxRssKb).toBeGreaterThan(10_000);
+      },
+    );
   });
 }

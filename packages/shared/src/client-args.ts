@@ -13,17 +13,26 @@ export interface ClientArgs {
   addresses: Address[];
   /** Seconds a task may wait for its connection or its next bytes. */
   timeout?: number;
-  /** Bytes a task may receive before it gives up on a poem that never ends. */
-  maxBytes?: number;
+  /** Bytes a task may receive before it gives up on a poem that never ends (default: defaultMaxBytes). */
+  maxBytes: number;
   /** Save task N's poem as DIR/task-N.txt. */
   out?: string;
   /** Write a JSON Lines trace of the run to this file. */
   trace?: string;
   /** Don't print a line per chunk (the concurrent stages print one per read). */
   quiet: boolean;
+  /** Print only the result record, as JSON, at the end (see result.ts). */
+  json: boolean;
   /** The values of the stage's own options. */
   extra: Record<string, string | boolean | undefined>;
 }
+
+/**
+ * A task that gets more than this many bytes fails (EPOEMTOOLONG) unless
+ * --max-bytes says otherwise: a server that never stops sending must not fill
+ * the client's memory. 128 MiB, far above any poem (and above the bench's 100 MB).
+ */
+export const defaultMaxBytes = 128 * 2 ** 20;
 
 export interface ExtraOption {
   type: 'string' | 'boolean';
@@ -49,14 +58,17 @@ export function clientUsage(program: ClientProgram): string {
     '',
     'Options:',
     '  --timeout SECONDS   fail a task that waits this long to connect or for its next bytes',
-    '  --max-bytes N       fail a task whose poem grows past N bytes',
-    '  --out DIR           save task N\'s poem as DIR/task-N.txt (a failed task\'s bytes: task-N.partial.txt)',
+    `  --max-bytes N       fail a task whose poem grows past N bytes (default: ${defaultMaxBytes}, 128 MiB)`,
+    '  --out DIR           save task N\'s poem as DIR/task-N.txt (a failed task\'s bytes: task-N.partial.txt);',
+    '                      the task-N files of an earlier run are removed first',
     '  --trace FILE        write a JSON Lines trace of every task to FILE',
     '  --quiet             leave out the line per chunk',
+    '  --json              print only the result, as one JSON document, at the end',
     ...extra,
     '  -h, --help          show this help',
     '',
-    'Exit status: 0 if every poem arrived whole, 1 if any task failed, 2 for bad input, 130 if interrupted.',
+    'Exit status: 0 if every poem arrived whole (and saved, with --out), 1 if any task failed, 2 for bad input,',
+    '130 after Ctrl-C (SIGINT), 143 after SIGTERM, 129 after SIGHUP.',
   ].join('\n');
 }
 
@@ -68,6 +80,7 @@ export function parseClientArgs(program: ClientProgram, args: string[]): ClientA
     out: { type: 'string' },
     trace: { type: 'string' },
     quiet: { type: 'boolean' },
+    json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   };
   for (const [name, option] of Object.entries(program.options ?? {})) options[name] = { type: option.type };
@@ -88,10 +101,11 @@ export function parseClientArgs(program: ClientProgram, args: string[]): ClientA
   return {
     addresses: positionals.map(parseAddress),
     timeout: timeout === undefined ? undefined : readPositiveSeconds('--timeout', timeout),
-    maxBytes: maxBytes === undefined ? undefined : readInteger('--max-bytes', maxBytes, 1),
+    maxBytes: maxBytes === undefined ? defaultMaxBytes : readInteger('--max-bytes', maxBytes, 1),
     out: string('out'),
     trace: string('trace'),
-    quiet: values['quiet'] === true,
+    quiet: values['quiet'] === true || values['json'] === true,
+    json: values['json'] === true,
     extra,
   };
 }

@@ -1,5 +1,6 @@
-// Why a task failed, in one line. Errors from the network carry an errno name
-// (`code`); the clients add their own: a timeout, a poem too long, a cancel.
+// Why a task failed, in one line. Errors from the network and the file system
+// carry an errno name (`code`); the clients add their own: a timeout, a poem too
+// long, a cancel, a signal, a poem that could not be saved.
 
 export type CodedError = Error & { code?: string };
 
@@ -15,8 +16,19 @@ const reasons: Record<string, string> = {
   EADDRNOTAVAIL: 'address not available',
   EPIPE: 'broken pipe',
   EMFILE: 'too many open files',
+  ENFILE: 'too many open files in the system',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'not a directory',
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOSPC: 'no space left on device',
+  EROFS: 'read-only file system',
+  EEXIST: 'already exists',
   EPOEMTOOLONG: 'poem too long',
+  ESAVE: 'poem not saved',
   ABORT_ERR: 'cancelled',
+  ECANCELLED: 'cancelled',
   EINTERRUPTED: 'interrupted',
 };
 
@@ -25,13 +37,16 @@ export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const code = (error as CodedError).code;
   if (code !== undefined && reasons[code] !== undefined) {
-    // Leave out a message that only repeats the code or the reason (e.g. Ctrl-C's 'interrupted').
-    const repeats = error.message.includes(code) || error.message === reasons[code];
-    const detail = error.message && !repeats ? `: ${error.message}` : '';
+    // Leave out a message that only repeats the code or the reason.
+    const message = firstLine(error.message);
+    const repeats = message.includes(code) || message === reasons[code];
+    const detail = message && !repeats ? `: ${message}` : '';
     return `${reasons[code]} (${code})${detail}`;
   }
-  return error.message.split('\n')[0] ?? error.name;
+  return firstLine(error.message) || error.name;
 }
+
+const firstLine = (text: string): string => text.split('\n')[0] ?? '';
 
 export function codedError(code: string, message: string): CodedError {
   return Object.assign(new Error(message), { code });
@@ -50,4 +65,9 @@ export function poemTooLongError(maxBytes: number): CodedError {
 /** A download cancelled through an AbortSignal, shaped like the web platform's (and Node's) AbortError. */
 export function abortError(reason?: unknown): CodedError {
   return Object.assign(new Error('The operation was aborted', { cause: reason }), { name: 'AbortError', code: 'ABORT_ERR' });
+}
+
+/** A task cut short by a signal that asked the whole client to stop (Ctrl-C, SIGTERM, SIGHUP). */
+export function interruptedError(signal: string): CodedError {
+  return codedError('EINTERRUPTED', signal);
 }

@@ -1,28 +1,35 @@
-// What every event-loop client (stages 3, 4 and 5) prints and records while its
-// downloads run, whatever model starts them: a line per chunk (unless --quiet),
-// a line per finished or failed task, the sizes and the total at the end, and
-// what Ctrl-C and a vanished reader (`| head`) do. A stage keeps only its lesson:
-// how the downloads start and how it learns that they are all over.
+// What every client that downloads all at once (stage 2 onwards) prints and
+// records while its downloads run, whatever model starts them: a line per chunk
+// (unless --quiet), a line per finished or failed task, the sizes and the total
+// at the end, and what a stop signal (Ctrl-C, SIGTERM, SIGHUP) and a vanished
+// reader (`| head`) do. A stage keeps only its lesson: how the downloads start
+// and how it learns that they are all over.
+import { onStopSignal, type StopSignal } from '@slow-poetry/cli-kit';
+
 import { report } from './report.js';
 import type { Session, TaskRecord } from './session.js';
 
 export class LiveReport {
-  /** Each task's chunks as they came (joined only when needed: Ctrl-C, a failure's partial bytes). */
-  private readonly arrived: Map<number, Uint8Array[]>;
-  private interrupted = false;
-  private onSigint: (() => void) | undefined;
+  /** Each task's chunks as they came (joined only when needed: a stop, a failure's partial bytes). */
+  private readonly arrived = new Map<number, Uint8Array[]>();
+  private readonly keepsChunks: boolean;
+  private stopListening: (() => void) | undefined;
 
   /**
    * Starts watching stdout: a reader that goes away (`| head`) makes it fail
    * with EPIPE, and then nobody is left to tell, so the client leaves quietly.
+   * `keepsChunks: false` for a stage that hands over a failed task's bytes itself.
    */
-  constructor(readonly session: Session) {
-    this.arrived = new Map(session.tasks.map((task) => [task.id, []]));
+  constructor(
+    readonly session: Session,
+    options: { keepsChunks?: boolean } = {},
+  ) {
+    this.keepsChunks = options.keepsChunks ?? true;
     process.stdout.on('error', () => process.exit(session.finish()));
   }
 
   say(line: string): void {
-    process.stdout.write(`${line}\n`);
+    this.session.say(line);
   }
 
   /** A retry starts the poem again from its first byte: forget what this task got so far. */
@@ -36,51 +43,59 @@ export class LiveReport {
   }
 
   chunk(task: TaskRecord, chunk: Uint8Array): void {
-    this.arrived.get(task.id)?.push(chunk);
+    if (this.keepsChunks) {
+      const chunks = this.arrived.get(task.id);
+      if (chunks === undefined) this.arrived.set(task.id, [chunk]);
+      else chunks.push(chunk);
+    }
     task.chunk(chunk.byteLength);
     if (!this.session.args.quiet) this.say(report.gotChunk(task.id, chunk.byteLength, task.label));
   }
 
+  /** The poem arrived whole: saved (with --out) and reported — or, if it could not be saved, failed. */
   done(task: TaskRecord, poem: Uint8Array): void {
+    if (task.isOver()) return;
     task.done(poem);
-    this.say(report.finished(task.id));
+    this.arrived.delete(task.id);
+    this.say(task.status === 'done' ? report.finished(task.id) : report.failed(task.id, task.label, task.reason, task.bytes));
   }
 
-  failed(task: TaskRecord, err: unknown): void {
+  /** The task failed; `partial` if the stage kept the bytes itself, else those seen through chunk(). */
+  failed(task: TaskRecord, err: unknown, partial: Uint8Array = this.partial(task)): void {
     if (task.isOver()) return; // already marked as interrupted
-    task.failed(err, this.partial(task));
-    this.say(report.failed(task.id, task.label, err, task.bytes));
+    task.failed(err, partial);
+    this.arrived.delete(task.id);
+    this.say(report.failed(task.id, task.label, task.reason, task.bytes));
   }
 
   /**
-   * Ctrl-C: say what each unfinished task got so far (its bytes go to --out as
-   * a partial), and make the run's exit status 130. The caller then cancels
-   * its downloads.
+   * A stop signal: say what each unfinished task got so far (its bytes go to
+   * --out as a partial), and make the run's exit status the signal's. The
+   * caller then cancels its downloads.
    */
-  interrupt(): void {
-    this.interrupted = true;
+  stop(signal: StopSignal): void {
     const partials = new Map(this.session.tasks.map((task) => [task.id, this.partial(task)]));
-    for (const task of this.session.interrupt(partials)) {
-      this.say(report.failed(task.id, task.label, task.error, task.bytes));
+    for (const task of this.session.stop(signal, partials)) {
+      this.say(report.failed(task.id, task.label, task.reason, task.bytes));
     }
   }
 
-  /** On the first Ctrl-C, `interrupt()` and then `cancel()` every download (until `end()`). */
-  onCtrlC(cancel: () => void): void {
-    this.onSigint = () => {
-      this.interrupt();
+  /** On the first stop signal, `stop()` and then `cancel()` every download (until `end()`). */
+  onStopSignal(cancel: () => void): void {
+    this.stopListening = onStopSignal((signal) => {
+      this.stop(signal);
       cancel();
-    };
-    process.once('SIGINT', this.onSigint);
+    });
   }
 
   /** Every task is over: print each poem's size and the total; returns the exit status. */
   end(): number {
-    if (this.onSigint) process.off('SIGINT', this.onSigint);
+    this.stopListening?.();
     for (const task of this.session.tasks) {
       if (task.status === 'done') this.say(report.poemBytes(task.id, task.bytes));
     }
-    this.say(report.summary(this.session.poems, this.session.failures, this.session.elapsedMs()));
-    return this.session.finish(this.interrupted);
+    const result = this.session.result();
+    this.say(report.summary(result.poems, result.failed, result.ms));
+    return this.session.finish();
   }
 }

@@ -1,17 +1,17 @@
 // The bookkeeping around a client's run that is the same in every stage: one
-// record per task (bytes so far, timing, outcome), the trace, --out files, the
-// event-loop probe, and the exit status. What differs between stages — how the
-// bytes arrive — stays in each stage's own code.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-
-import { exitStatus, UsageError } from '@slow-poetry/cli-kit';
+// record per task (bytes so far, timing, outcome), the trace, the --out files,
+// the event-loop probe, the lines on stdout, the result record and the exit
+// status. What differs between stages — how the bytes arrive — stays in each
+// stage's own code.
+import { exitStatus, statusFor, type StopSignal } from '@slow-poetry/cli-kit';
 
 import { formatAddress, type Address } from './address.js';
 import type { ClientArgs } from './client-args.js';
 import { monotonicMs } from './duration.js';
-import { codedError, describeError } from './errors.js';
+import { describeError, interruptedError } from './errors.js';
 import { startLoopProbe, type LoopProbe, type LoopStats } from './loop-probe.js';
+import { OutFolder } from './out-folder.js';
+import type { ClientResult, TaskResult } from './result.js';
 import { Trace } from './trace.js';
 
 export type TaskStatus = 'waiting' | 'connected' | 'done' | 'failed';
@@ -21,6 +21,8 @@ export class TaskRecord {
   /** Bytes received so far (counted from chunk() or, failing that, from done()). */
   bytes = 0;
   error: unknown;
+  /** Why it failed, in one line (with what became of its bytes, when they could not be saved). */
+  reason = '';
   startedAt: number;
   endedAt: number | undefined;
   /** `127.0.0.1:10000` */
@@ -51,25 +53,48 @@ export class TaskRecord {
     this.session.trace.write({ event: 'chunk', task: this.id, bytes });
   }
 
-  /** The poem arrived whole (the server closed the connection after its last byte). */
+  /**
+   * The poem arrived whole (the server closed the connection after its last
+   * byte). With --out it is saved first: a poem that could not be saved makes
+   * the task fail instead. Check `status` afterwards.
+   */
   done(poem: Uint8Array): void {
     if (this.isOver()) return;
+    try {
+      this.session.out?.savePoem(this.id, poem);
+    } catch (error) {
+      this.bytes = poem.byteLength;
+      this.fail(error);
+      return;
+    }
     this.bytes = poem.byteLength;
     this.status = 'done';
     this.endedAt = monotonicMs();
     this.session.trace.write({ event: 'done', task: this.id, bytes: this.bytes });
-    this.session.save(`task-${this.id}.txt`, poem);
   }
 
   /** The task failed. `partial`: the bytes that did arrive, saved apart from whole poems. */
   failed(error: unknown, partial?: Uint8Array): void {
     if (this.isOver()) return;
+    if (partial !== undefined) this.bytes = partial.byteLength;
+    let lost = '';
+    if (partial !== undefined && partial.byteLength > 0) {
+      try {
+        this.session.out?.savePartial(this.id, partial);
+      } catch (saveError) {
+        // The task has failed already; a partial that cannot be saved is noted, and the run goes on.
+        lost = `; its ${partial.byteLength} bytes were not saved: ${describeError(saveError)}`;
+      }
+    }
+    this.fail(error, lost);
+  }
+
+  private fail(error: unknown, lost = ''): void {
     this.status = 'failed';
     this.error = error;
+    this.reason = describeError(error) + lost;
     this.endedAt = monotonicMs();
-    if (partial !== undefined) this.bytes = partial.byteLength;
-    this.session.trace.write({ event: 'failed', task: this.id, bytes: this.bytes, error: describeError(error) });
-    if (partial !== undefined && partial.byteLength > 0) this.session.save(`task-${this.id}.partial.txt`, partial);
+    this.session.trace.write({ event: 'failed', task: this.id, bytes: this.bytes, error: this.reason });
   }
 
   isOver(): boolean {
@@ -84,7 +109,11 @@ export class TaskRecord {
 export class Session {
   readonly tasks: TaskRecord[];
   readonly trace: Trace;
+  /** The --out folder, if one was given. */
+  readonly out: OutFolder | undefined;
   readonly startedAt = monotonicMs();
+  /** The signal that stopped the run, if one did. */
+  stoppedBy: StopSignal | undefined;
   private readonly probe: LoopProbe;
   private loopStats: LoopStats | undefined;
 
@@ -93,17 +122,18 @@ export class Session {
     readonly stage: string,
     readonly args: ClientArgs,
   ) {
-    if (args.out !== undefined) {
-      try {
-        mkdirSync(args.out, { recursive: true });
-      } catch (error) {
-        throw new UsageError(`cannot use '${args.out}' as the --out folder: ${(error as Error).message}`);
-      }
-    }
+    this.out = args.out === undefined ? undefined : new OutFolder(args.out, args.addresses.length);
     this.trace = new Trace(args.trace);
     this.tasks = args.addresses.map((address, i) => new TaskRecord(i + 1, address, this));
-    this.trace.write({ event: 'start', stage, pid: process.pid, tasks: this.tasks.map((t) => t.label) });
+    // Stamped with the run's start: every time in the result record counts from the same instant.
+    this.trace.write({ event: 'start', stage, pid: process.pid, tasks: this.tasks.map((t) => t.label) }, this.startedAt);
     this.probe = startLoopProbe();
+    endAtExit(this);
+  }
+
+  /** A line for the reader (nothing with --json, which keeps stdout for the result). */
+  say(line: string): void {
+    if (!this.args.json) process.stdout.write(`${line}\n`);
   }
 
   elapsedMs(): number {
@@ -118,29 +148,89 @@ export class Session {
     return this.tasks.filter((task) => task.status === 'failed').length;
   }
 
-  /** Mark every unfinished task as interrupted (Ctrl-C). Returns the tasks it marked. */
-  interrupt(partials: Map<number, Uint8Array> = new Map()): TaskRecord[] {
+  /**
+   * A signal asked the run to stop: mark every unfinished task as interrupted
+   * (with the bytes it got so far), and make the exit status the signal's.
+   * Returns the tasks it marked.
+   */
+  stop(signal: StopSignal, partials: Map<number, Uint8Array> = new Map()): TaskRecord[] {
+    this.stoppedBy ??= signal;
     const cut = this.tasks.filter((task) => !task.isOver());
-    for (const task of cut) task.failed(codedError('EINTERRUPTED', 'interrupted'), partials.get(task.id));
+    for (const task of cut) task.failed(interruptedError(signal), partials.get(task.id));
     return cut;
   }
 
-  /** End the run: write the trace's last line and return the exit status. */
-  finish(interrupted = false): number {
+  /** The run as a record: what --json prints and the trace's last line holds. */
+  result(status = this.exitStatus()): ClientResult {
+    const reasons: Record<string, number> = {};
+    let bytes = 0;
+    let lastEnd = this.startedAt;
+    const tasks = this.tasks.map((task): TaskResult => {
+      bytes += task.bytes;
+      const entry: TaskResult = { task: task.id, address: task.label, status: task.status, bytes: task.bytes };
+      if (task.endedAt !== undefined) {
+        lastEnd = Math.max(lastEnd, task.endedAt);
+        entry.ms = round(task.endedAt - this.startedAt);
+      }
+      if (task.status === 'failed') {
+        entry.error = task.reason;
+        reasons[task.reason] = (reasons[task.reason] ?? 0) + 1;
+      }
+      return entry;
+    });
     this.loopStats ??= this.probe.stop();
-    const status = interrupted
-      ? exitStatus.interrupted
-      : this.tasks.every((task) => task.status === 'done')
-        ? exitStatus.ok
-        : exitStatus.failed;
-    this.trace.write({ event: 'end', status, loop: this.loopStats });
-    this.trace.flush();
+    return {
+      stage: this.stage,
+      status,
+      ms: round(lastEnd - this.startedAt),
+      poems: this.poems,
+      failed: this.failures,
+      bytes,
+      reasons,
+      tasks,
+      loop: this.loopStats,
+    };
+  }
+
+  /** 0 when every poem arrived whole, the signal's status when one stopped the run, else 1. */
+  exitStatus(): number {
+    if (this.stoppedBy !== undefined) return statusFor(this.stoppedBy);
+    return this.tasks.every((task) => task.status === 'done') ? exitStatus.ok : exitStatus.failed;
+  }
+
+  /** End the run: the trace's last line, the result with --json; returns the exit status. */
+  finish(): number {
+    const status = this.exitStatus();
+    const result = this.end(status);
+    if (this.args.json) process.stdout.write(JSON.stringify(result) + '\n');
     return status;
   }
 
-  /** Write a file into --out, if it was given. */
-  save(name: string, bytes: Uint8Array): void {
-    if (this.args.out === undefined) return;
-    writeFileSync(join(this.args.out, name), bytes);
+  /** @internal The trace's last line, once, whichever way the run ends. */
+  end(status: number): ClientResult {
+    unfinished.delete(this);
+    const result = this.result(status);
+    this.trace.write({ event: 'end', result });
+    this.trace.close();
+    return result;
   }
+}
+
+const round = (ms: number): number => Number(ms.toFixed(3));
+
+// However the process ends before finish() — process.exit, a crash that runMain
+// reports — each unfinished session still writes its trace's last line, with the
+// status the process exits with. (A signal's default action ends the process with
+// no 'exit' event at all; the events before it are in the trace even so.)
+const unfinished = new Set<Session>();
+let watchingExit = false;
+
+function endAtExit(session: Session): void {
+  if (!watchingExit) {
+    watchingExit = true;
+    process.once('exit', (code) => {
+      for (const open of [...unfinished]) open.end(code);
+    });
+  }
+  unfinished.add(session);
 }

@@ -7,15 +7,19 @@
 //   {"t":…,"event":"chunk","task":1,"bytes":30}
 //   {"t":…,"event":"done","task":1,"bytes":3003}
 //   {"t":…,"event":"failed","task":2,"bytes":0,"error":"connection refused (ECONNREFUSED)"}
-//   {"t":…,"event":"end","status":1,"loop":{"maxDelayMs":…,"heldMs":…,"wallMs":…}}
+//   {"t":…,"event":"end","result":{…}}            the run's result (see result.ts)
 //
-// Writes are synchronous and buffered: a blocking client gives the event loop no
-// chance to run asynchronous ones, and a trace must survive an early exit.
-import { appendFileSync, writeFileSync } from 'node:fs';
+// Each event is written the moment it happens, with one synchronous write: a
+// blocking client never lets asynchronous writes run, and a trace must hold
+// every event up to the end of the process, however it ends — a signal's
+// default action, process.exit, or a crash included.
+import { closeSync, openSync, writeSync } from 'node:fs';
 
 import { UsageError } from '@slow-poetry/cli-kit';
 
 import { monotonicMs } from './duration.js';
+import { describeError } from './errors.js';
+import type { ClientResult } from './result.js';
 
 export type TraceEvent =
   | { event: 'start'; stage: string; pid: number; tasks: string[] }
@@ -23,44 +27,46 @@ export type TraceEvent =
   | { event: 'chunk'; task: number; bytes: number }
   | { event: 'done'; task: number; bytes: number }
   | { event: 'failed'; task: number; bytes: number; error: string }
-  | { event: 'end'; status: number; loop: { maxDelayMs: number; heldMs: number; wallMs: number } };
+  | { event: 'end'; result: ClientResult };
 
 export type TraceLine = TraceEvent & { t: number };
 
 export class Trace {
-  private pending: string[] = [];
-  private pendingBytes = 0;
+  private fd: number | undefined;
 
   /** With no path, a trace that records nothing. */
-  constructor(private readonly path?: string) {
+  constructor(path?: string) {
     if (path === undefined) return;
     try {
-      writeFileSync(path, '');
+      this.fd = openSync(path, 'w');
     } catch (error) {
-      throw new UsageError(`cannot write trace file '${path}': ${(error as Error).message}`);
+      throw new UsageError(`cannot write trace file '${path}': ${describeError(error)}`);
     }
   }
 
-  write(event: TraceEvent): void {
-    if (this.path === undefined) return;
-    const line = JSON.stringify({ t: Number(monotonicMs().toFixed(3)), ...event }) + '\n';
-    this.pending.push(line);
-    this.pendingBytes += line.length;
-    if (this.pendingBytes > 1 << 20) this.flush();
+  /** Write one event, stamped now (or `at`: the run's start line carries the run's own start). */
+  write(event: TraceEvent, at = monotonicMs()): void {
+    if (this.fd === undefined) return;
+    writeSync(this.fd, JSON.stringify({ t: Number(at.toFixed(3)), ...event }) + '\n');
   }
 
-  flush(): void {
-    if (this.path === undefined || this.pending.length === 0) return;
-    appendFileSync(this.path, this.pending.join(''));
-    this.pending = [];
-    this.pendingBytes = 0;
+  close(): void {
+    if (this.fd === undefined) return;
+    closeSync(this.fd);
+    this.fd = undefined;
   }
 }
 
-/** Read a trace file back (for tools and tests). */
+/** Read a trace file back (for tools and tests). A last line cut short by a crash is left out. */
 export function parseTrace(text: string): TraceLine[] {
-  return text
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as TraceLine);
+  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  const events: TraceLine[] = [];
+  for (const [i, line] of lines.entries()) {
+    try {
+      events.push(JSON.parse(line) as TraceLine);
+    } catch (error) {
+      if (i < lines.length - 1) throw error;
+    }
+  }
+  return events;
 }

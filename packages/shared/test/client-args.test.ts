@@ -21,13 +21,19 @@ describe('client arguments', () => {
       out: 'o',
       trace: 't.jsonl',
       quiet: true,
+      json: false,
       extra: { poller: 'poll' },
     });
   });
 
   it('leaves options out when not given', () => {
     const args = parseClientArgs(program, ['10000']);
-    expect(args).toMatchObject({ timeout: undefined, maxBytes: undefined, out: undefined, quiet: false });
+    expect(args).toMatchObject({ timeout: undefined, out: undefined, quiet: false, json: false });
+  });
+
+  it('limits every task to 128 MiB unless --max-bytes says otherwise, and --json implies --quiet', () => {
+    expect(parseClientArgs(program, ['10000'])).toMatchObject({ maxBytes: 134_217_728 });
+    expect(parseClientArgs(program, ['--json', '10000'])).toMatchObject({ json: true, quiet: true });
   });
 
   it('answers --help', () => {

@@ -122,7 +122,7 @@ export function describeClientCli(client: ClientCliUnderTest, options: { expectF
         expect(mine.at(-1)).toBe('done');
         expect(mine.filter((event) => event === 'chunk').length).toBeGreaterThan(1);
       }
-      expect(events.at(-1)).toMatchObject({ event: 'end', status: 0 });
+      expect(events.at(-1)).toMatchObject({ event: 'end', result: { status: 0, poems: 2 } });
     });
 
     it('on Ctrl-C prints what each task got so far, closes every socket and exits with 130', async () => {
@@ -140,7 +140,7 @@ export function describeClientCli(client: ClientCliUnderTest, options: { expectF
       });
       expect(run.code).toBe(130);
       expect(run.lines.slice(-3)).toEqual([
-        `Task 2: failed to get poetry from 127.0.0.1:${stalled.port} after 30 bytes: interrupted (EINTERRUPTED)`,
+        `Task 2: failed to get poetry from 127.0.0.1:${stalled.port} after 30 bytes: interrupted (EINTERRUPTED): SIGINT`,
         `Task 1: ${poem('science.txt').byteLength} bytes of poetry`,
         expect.stringMatching(new RegExp(`^Got 1 poem in ${duration}; 1 task failed$`)),
       ]);

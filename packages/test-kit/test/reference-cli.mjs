@@ -37,7 +37,7 @@ runClient(program, async (args) => {
   const live = new LiveReport(session);
   const controller = new AbortController();
   setMaxListeners(session.tasks.length, controller.signal); // one 'abort' listener per download
-  live.onCtrlC(() => controller.abort());
+  live.onStopSignal(() => controller.abort());
   const downloads = session.tasks.map((task) =>
     download(task.address, {
       timeout: args.timeout,

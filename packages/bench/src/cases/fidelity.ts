@@ -5,8 +5,8 @@ import { join } from 'node:path';
 
 import { idealDuration, poetryDir, readPoem, tutorialDelay, tutorialScene } from '@slow-poetry/slow-server';
 
-import { runClient, type RunResult } from '../run.js';
-import { startScene } from '../servers.js';
+import { measureClient, type RunResult } from '../run.js';
+import { startSceneProcess } from '../servers.js';
 import type { BenchClient } from '../stages.js';
 
 export interface FidelityRow {
@@ -27,12 +27,12 @@ export async function fidelity(clients: BenchClient[], speeds: number[], log: (l
   const rows: FidelityRow[] = [];
   for (const speed of speeds) {
     const ideals = sceneIdeals(speed);
-    const scene = await startScene(speed);
+    const scene = await startSceneProcess(speed);
     const addresses = scene.ports.map((port) => `127.0.0.1:${port}`);
     try {
       for (const client of clients) {
         const idealMs = 1000 * (client.concurrent ? Math.max(...ideals) : ideals.reduce((a, b) => a + b, 0));
-        const result = await runClient(client, addresses, { timeout: 10, deadlineMs: 2 * idealMs + 30_000 });
+        const result = await measureClient(client, addresses, { timeout: 10, deadlineMs: 2 * idealMs + 30_000 });
         rows.push({ speed, client, idealMs, result });
         log(`fidelity speed ${speed} ${client.label}: ${fmtMs(result.ms)} (ideal ${fmtMs(idealMs)})`);
       }

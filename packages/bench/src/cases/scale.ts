@@ -13,7 +13,7 @@ import { join } from 'node:path';
 
 import { idealDuration } from '@slow-poetry/slow-server';
 
-import { runClient, type RunResult } from '../run.js';
+import { measureClient, type RunResult } from '../run.js';
 import type { ServerStats } from '../server-child.js';
 import { startStatsServer } from '../servers.js';
 import type { BenchClient } from '../stages.js';
@@ -57,7 +57,7 @@ export async function scale(
   try {
     const address = String(server.port);
     for (const client of clients) {
-      const one = await runClient(client, [address], { timeout: 10, deadlineMs: 30_000 });
+      const one = await measureClient(client, [address], { timeout: 10, deadlineMs: 30_000 });
       await server.stats();
       result.baselineRssKb.set(client.key, one.maxRssKb);
     }
@@ -84,10 +84,10 @@ export async function scale(
       for (let round = 0; round < rounds; round++) {
         for (const client of eligible) {
           const idealMs = client.concurrent ? scaleIdealMs : n * scaleIdealMs;
-          const run = await runClient(client, Array<string>(n).fill(address), { timeout: 10, deadlineMs: idealMs * 3 + 60_000 });
+          const run = await measureClient(client, Array<string>(n).fill(address), { timeout: 10, deadlineMs: idealMs * 3 + 60_000 });
           const stats = await server.stats();
           tries.get(client.key)!.push({ n, client, idealMs, result: run, server: stats });
-          log(`scale ${n} ${client.label}: ${run.ms === undefined ? 'no summary' : `${(run.ms / 1000).toFixed(3)} s`}, ${run.poems} poems, ${run.failed} failed, cpu ${run.cpuSeconds.toFixed(2)} s, rss ${(run.maxRssKb / 1024).toFixed(0)} MB, accepts over ${(stats.acceptSpreadMs / 1000).toFixed(2)} s`);
+          log(`scale ${n} ${client.label}: ${run.ms === undefined ? 'no result' : `${(run.ms / 1000).toFixed(3)} s`}, ${run.poems} poems, ${run.failed} failed, cpu ${run.cpuSeconds.toFixed(2)} s, rss ${(run.maxRssKb / 1024).toFixed(0)} MB, accepts over ${(stats.acceptSpreadMs / 1000).toFixed(2)} s`);
           // Let the kernel and the server settle before the next burst.
           await new Promise((resolve) => setTimeout(resolve, 500));
         }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 import { poetryDir, spawnServer } from '@slow-poetry/slow-server';
 
-import { runClient, type RunResult } from '../run.js';
+import { measureClient, type RunResult } from '../run.js';
 import type { BenchClient } from '../stages.js';
 
 export const megabyte = 1_000_000;
@@ -39,9 +39,9 @@ export async function throughput(clients: BenchClient[], sizesMb: number[], log:
         // adds to it: the best of five is the client's own speed.
         const tries: RunResult[] = [];
         for (let attempt = 0; attempt < throughputTries; attempt++) {
-          const run = await runClient(client, [String(server.port)], { timeout: 30, deadlineMs: 180_000 });
+          const run = await measureClient(client, [String(server.port)], { timeout: 30, deadlineMs: 180_000 });
           tries.push(run);
-          log(`throughput ${mb} MB ${client.label}: ${run.ms === undefined ? 'no summary' : `${(run.ms / 1000).toFixed(3)} s`}, ${run.bytes} bytes`);
+          log(`throughput ${mb} MB ${client.label}: ${run.ms === undefined ? 'no result' : `${(run.ms / 1000).toFixed(3)} s`}, ${run.bytes} bytes`);
         }
         tries.sort((a, b) => (a.ms ?? Infinity) - (b.ms ?? Infinity));
         row.runs.set(mb, tries[0]!);
