@@ -46,6 +46,7 @@ export const clientCases: Program['cases'] = [
   ['a timeout that is not a number', ['--timeout', 'soon', port]],
   ['a zero timeout', ['--timeout', '0', port]],
   ['a timeout with no value', [port, '--timeout']],
+  ['a timeout longer than a timer can wait', ['--timeout', '2147484', port]],
   ['a negative size', ['--max-bytes=-5', port]],
   ['a size that is not a number', ['--max-bytes', 'lots', port]],
   ['a fractional size', ['--max-bytes', '1.5', port]],

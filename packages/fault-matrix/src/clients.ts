@@ -14,6 +14,8 @@ export interface ClientUnderTest {
   extraArgs: string[];
   /** Its own options' bad values (the stage's `badInput`); `{port}` stands for a closed port. */
   badInput: Record<string, string[]>;
+  /** Does it keep Node's thread while it waits? Then no signal handler can run until it returns. */
+  holdsThread: boolean;
   /** Why it cannot run yet, if it cannot. */
   missing?: string;
 }
@@ -26,6 +28,7 @@ export function clientsOf(stage: StagePackage): ClientUnderTest[] {
     binPath: stage.launcher,
     extraArgs: client.variant.args,
     badInput: stage.badInput,
+    holdsThread: stage.holdsThread,
     ...(missing === undefined ? {} : { missing }),
   }));
 }

@@ -6,6 +6,7 @@ export { clientCases, clientProgram, describeBadInput, type Program } from './ba
 export { clientsOf, type ClientUnderTest } from './clients.js';
 export { describeFaults, faults } from './faults.js';
 export { describeInTheTools } from './in-the-tools.js';
+export { describeOwnOutput, ownOutputCases } from './own-output.js';
 export { runBin, stackTraceLine, startBin, type Finished, type Running, type RunOptions } from './run-bin.js';
 export { describeFaultMatrix } from './stage-matrix.js';
 export { expectNoHangNoStack, failedLine, Fixture, summary, type TimedServer } from './support.js';

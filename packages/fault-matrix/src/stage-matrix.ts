@@ -15,6 +15,7 @@ import { clientProgram, describeBadInput } from './bad-input.js';
 import { clientsOf } from './clients.js';
 import { describeFaults } from './faults.js';
 import { describeInTheTools } from './in-the-tools.js';
+import { describeOwnOutput } from './own-output.js';
 
 export function describeFaultMatrix(stageDir: string | URL): void {
   const dir = typeof stageDir === 'string' ? stageDir : fileURLToPath(stageDir);
@@ -23,6 +24,7 @@ export function describeFaultMatrix(stageDir: string | URL): void {
   if (stage.problem !== undefined) throw new Error(stage.problem);
   const clients = clientsOf(stage);
   describeFaults(clients);
+  describeOwnOutput(clients);
   describeBadInput([clientProgram(clients[0]!)]); // the variants share one command line
   describeInTheTools(stage);
 }

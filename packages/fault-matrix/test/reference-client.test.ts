@@ -3,7 +3,7 @@
 // the case is wrong, not a stage.
 import { fileURLToPath } from 'node:url';
 
-import { clientProgram, describeBadInput, describeFaults, type ClientUnderTest } from '../src/index.js';
+import { clientProgram, describeBadInput, describeFaults, describeOwnOutput, type ClientUnderTest } from '../src/index.js';
 
 export const referenceClient: ClientUnderTest = {
   name: 'the reference client',
@@ -11,7 +11,9 @@ export const referenceClient: ClientUnderTest = {
   binPath: fileURLToPath(new URL('./fixtures/reference-client.mjs', import.meta.url)),
   extraArgs: [],
   badInput: {},
+  holdsThread: false,
 };
 
 describeFaults([referenceClient]);
+describeOwnOutput([referenceClient]);
 describeBadInput([clientProgram(referenceClient)]);
