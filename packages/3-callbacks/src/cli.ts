@@ -1,7 +1,7 @@
 // get-poetry-callbacks: every download at once on Node's event loop; each one
 // reports back through its callback.
 //
-// Stages 3, 4 and 5 share this file's shape line for line; diff them to see the
+// The event-loop stages (3 to 6) share this file's shape line for line; diff them to see the
 // one part that changes: how the downloads are started and how we learn that
 // they are all over.
 import { setMaxListeners } from 'node:events';

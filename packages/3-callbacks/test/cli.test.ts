@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 
 import { describeClientCli } from '@slow-poetry/test-kit';
 
-// Every behaviour this CLI shares with stages 4 and 5 (the tutorial's lines, a
+// Every behaviour this CLI shares with stages 5 and 6 (the tutorial's lines, a
 // failed task, timeouts, --out, --trace, bad input, Ctrl-C, | head) is one suite.
 describeClientCli({
   program: 'get-poetry-callbacks',

@@ -5,7 +5,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { relative } from 'node:path';
 
-import { UsageError } from '@slow-poetry/cli-kit';
+import { checkTimerSeconds, UsageError } from '@slow-poetry/cli-kit';
 
 import { runStage, type StageRun } from './run-stage.js';
 import { idealMs, planServers, startServers, type ServerSettings } from './servers.js';
@@ -94,6 +94,9 @@ export async function compare(options: CompareOptions = {}): Promise<Comparison>
   const ideals = plans.map(idealMs);
   const sum = ideals.reduce((a, b) => a + b, 0);
   const max = Math.max(0, ...ideals);
+  // Each client gets a deadline of three times the whole schedule: it must fit in a timer too.
+  const deadlineMs = 3 * sum + 20_000;
+  checkTimerSeconds("each client's deadline (three times the servers' schedule)", deadlineMs / 1000, `${Math.round(deadlineMs / 1000)} seconds`);
   const progress = options.progress;
   const loadBefore = loadavg()[0]!;
 
@@ -134,7 +137,7 @@ export async function compare(options: CompareOptions = {}): Promise<Comparison>
       progress?.started(stage, downloads);
       running = true;
       // Generous: a client may be slow, but one that hangs must not hang the comparison.
-      const run = await runStage(stage, targets, { deadlineMs: 3 * sum + 20_000 });
+      const run = await runStage(stage, targets, { deadlineMs });
       running = false;
       await settle(servers);
       const result: StageResult = { ...base, status: 'ran', run, ratio: base.idealMs > 0 ? run.totalMs / base.idealMs : 1 };

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 
-import { UsageError } from '@slow-poetry/cli-kit';
+import { checkTimerSeconds, UsageError } from '@slow-poetry/cli-kit';
 import {
   idealDuration,
   poetryDir,
@@ -38,6 +38,8 @@ export interface ServerSettings {
 export function planServers(settings: ServerSettings): ServerPlan[] {
   const speed = settings.speed ?? 1;
   const delay = (settings.delay ?? tutorialDelay) / speed;
+  // A delay beyond what a timer can hold would quietly become 1 ms in the servers.
+  checkTimerSeconds('--delay ÷ --speed', delay, `${settings.delay ?? tutorialDelay} ÷ ${speed}`);
   const poems = settings.poems ?? tutorialScene.map((entry) => entry.poem);
   return poems.map((poem, i) => {
     const path = isAbsolute(poem) || poem.includes('/') ? poem : join(poetryDir, poem);

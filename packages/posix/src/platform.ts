@@ -178,7 +178,7 @@ export class UnsupportedPlatformError extends Error {
   constructor(system: string) {
     super(
       `stages 1 and 2 call the C library's sockets directly and run on Linux and macOS only, not on ${system}; ` +
-        'stages 3 to 5 run everywhere',
+        'stages 3 to 6 run everywhere',
     );
   }
 }

@@ -2,7 +2,7 @@
 //
 //   get-poetry-STAGE [options] ADDRESS...
 //
-// Each stage may add options of its own (stage 2's --poller, stage 5's --retries).
+// Each stage may add options of its own (stage 2's --poller, stage 6's --retries).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 import { exitStatus, readInteger, readPositiveSeconds, runMain, UsageError } from '@slow-poetry/cli-kit';

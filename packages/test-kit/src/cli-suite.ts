@@ -1,5 +1,5 @@
 // The CLI suite: what every event-loop client's command line does the same way
-// (stages 3, 4 and 5), run against the stage's real `dist/cli.js` in a child
+// (stages 3 to 6), run against the stage's real `dist/cli.js` in a child
 // process and real servers on loopback. A stage's own options (stage 5's
 // --retries) are tested in the stage.
 import { readdirSync, readFileSync } from 'node:fs';

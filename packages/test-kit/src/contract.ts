@@ -124,7 +124,7 @@ export function describeStageContract(stage: StageUnderTest, options: ContractOp
 }
 
 /**
- * What only a client on Node's event loop (stages 3 to 5) can show, through the
+ * What only a client on Node's event loop (stages 3 to 6) can show, through the
  * same adapter: its downloads overlap, so three take about as long as the slowest
  * one; thousands of them fit in one process; and while they run, the thread stays
  * free for other work (stages 1 and 2 fail all three, each in its own way).

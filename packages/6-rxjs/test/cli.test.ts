@@ -11,7 +11,7 @@ const cliPath = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const { runCli } = cliAt(cliPath);
 const scratch = (): string => scratchDir('slow-poetry-cli-');
 
-// Every behaviour this CLI shares with stages 3 and 4 (the tutorial's lines, a
+// Every behaviour this CLI shares with stages 3 to 5 (the tutorial's lines, a
 // failed task, timeouts, --out, --trace, bad input, Ctrl-C, | head) is one suite.
 describeClientCli({ program: 'get-poetry-rxjs', cliPath });
 

@@ -1,4 +1,4 @@
-// Stage 4: promises, async/await, and async iterables.
+// Stage 5: promises, async/await, and async iterables.
 //
 // Stage 3's getPoetry returned nothing and called back later. Here it returns a
 // value at once: a Promise, a placeholder for the poem that will arrive. Nothing
@@ -15,7 +15,7 @@
 //
 // What it costs: a Promise settles once, so it can carry the poem but not the
 // progress (that needs a hook, onChunk, or the iterator), and it cannot be
-// cancelled by itself (that needs an AbortSignal passed in beside it). Stage 5's
+// cancelled by itself (that needs an AbortSignal passed in beside it). Stage 6's
 // Observable carries both: many values over time, and unsubscribe.
 import { once } from 'node:events';
 import net from 'node:net';

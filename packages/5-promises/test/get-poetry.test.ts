@@ -28,7 +28,7 @@ const outcome = (promise: Promise<Uint8Array>): Promise<TaskOutcome> =>
   );
 
 const stage: StageUnderTest = {
-  name: 'stage 4 (promises)',
+  name: 'stage 5 (promises)',
   fetchAll: (addresses) => Promise.all(addresses.map((address) => outcome(getPoetry(address)))),
 };
 describeStageContract(stage);

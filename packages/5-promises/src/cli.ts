@@ -1,7 +1,7 @@
 // get-poetry-promises: every download at once on Node's event loop; each one is
 // a promise of its poem.
 //
-// Stages 3, 4 and 5 share this file's shape line for line; diff them to see the
+// The event-loop stages share this file's shape line for line; diff them to see the
 // one part that changes: how the downloads are started and how we learn that
 // they are all over.
 import { setMaxListeners } from 'node:events';

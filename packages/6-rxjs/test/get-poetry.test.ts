@@ -36,7 +36,7 @@ const outcome = (chunks$: Observable<Uint8Array>): Promise<TaskOutcome> =>
   );
 
 const stage: StageUnderTest = {
-  name: 'stage 5 (RxJS)',
+  name: 'stage 6 (RxJS)',
   fetchAll: (addresses) => Promise.all(addresses.map((address) => outcome(getPoetry(address)))),
 };
 describeStageContract(stage);

@@ -1,6 +1,6 @@
-// Stage 5: an Observable of the poem's chunks (RxJS).
+// Stage 6: an Observable of the poem's chunks (RxJS).
 //
-// Stage 4's Promise stands for one value, later. A poem arriving over a slow
+// Stage 5's Promise stands for one value, later. A poem arriving over a slow
 // connection is really many values over time (its chunks) and then an end, or an
 // error. An Observable is exactly that: a stream of values, then `complete` or
 // `error`, pushed to whoever subscribes.
@@ -9,14 +9,14 @@
 //
 // Here it is *cold*: getPoetry() only describes a download. Nothing connects until
 // someone subscribes, each subscription opens its own connection, and
-// unsubscribing closes it. So cancelling is not an extra argument (stage 4's
+// unsubscribing closes it. So cancelling is not an extra argument (stage 5's
 // AbortSignal) but part of the value itself. Timeouts, byte limits and retries are
 // not options of getPoetry either: they are operators the caller puts in the pipe
 // (see operators.ts and cli.ts), and they work on any Observable.
 //
 // What it costs: a library (RxJS) and its vocabulary, and push without
 // backpressure: chunks come as fast as the socket delivers them, whether or not
-// the subscriber keeps up (stage 4's async iterator pulls instead).
+// the subscriber keeps up (stage 5's async iterator pulls instead).
 import net from 'node:net';
 
 import type { Address } from '@slow-poetry/shared';
