@@ -25,4 +25,5 @@ export { OutFolder, partialName, poemName } from './out-folder.js';
 export { report } from './report.js';
 export { readClientResult, type ClientResult, type TaskResult } from './result.js';
 export { Session, TaskRecord, type TaskStatus } from './session.js';
+export { isCancellation, readTaskGroupArgs, taskGroupOptions, type TaskGroupArgs } from './task-group.js';
 export { parseTrace, Trace, type TraceEvent, type TraceLine } from './trace.js';

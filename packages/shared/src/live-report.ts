@@ -8,12 +8,15 @@ import { onStopSignal, type StopSignal } from '@slow-poetry/cli-kit';
 
 import { report } from './report.js';
 import type { Session, TaskRecord } from './session.js';
+import { isCancellation } from './task-group.js';
 
 export class LiveReport {
   /** Each task's chunks as they came (joined only when needed: a stop, a failure's partial bytes). */
   private readonly arrived = new Map<number, Uint8Array[]>();
   private readonly keepsChunks: boolean;
   private stopListening: (() => void) | undefined;
+  /** Set by failFast(): why the other tasks are being cancelled. */
+  private cancelling: string | undefined;
 
   /**
    * Starts watching stdout: a reader that goes away (`| head`) makes it fail
@@ -60,12 +63,36 @@ export class LiveReport {
     this.say(task.status === 'done' ? report.finished(task.id) : report.failed(task.id, task.label, task.reason, task.bytes));
   }
 
-  /** The task failed; `partial` if the stage kept the bytes itself, else those seen through chunk(). */
+  /**
+   * The task failed; `partial` if the stage kept the bytes itself, else those
+   * seen through chunk(). A download cancelled after failFast() is reported as
+   * cancelled, not as a failure of its own.
+   */
   failed(task: TaskRecord, err: unknown, partial: Uint8Array = this.partial(task)): void {
     if (task.isOver()) return; // already marked as interrupted
+    if (this.cancelling !== undefined && isCancellation(err)) return this.cancel(task, partial);
     task.failed(err, partial);
     this.arrived.delete(task.id);
     this.say(report.failed(task.id, task.label, task.reason, task.bytes));
+  }
+
+  /**
+   * --fail-fast: `first` has failed, and the stage is about to cancel every
+   * other download. From now on, those cancellations are reported as such.
+   */
+  failFast(first: TaskRecord): void {
+    this.cancelling ??= `task ${first.id} failed`;
+  }
+
+  /** Mark every task that is not over as cancelled (for a stage whose cancelled downloads never report back). */
+  cancelUnfinished(): void {
+    for (const task of this.session.tasks) if (!task.isOver()) this.cancel(task);
+  }
+
+  private cancel(task: TaskRecord, partial: Uint8Array = this.partial(task)): void {
+    task.cancelled(this.cancelling ?? 'cancelled', partial);
+    this.arrived.delete(task.id);
+    this.say(report.cancelled(task.id, task.label, task.reason, task.bytes));
   }
 
   /**
@@ -95,7 +122,8 @@ export class LiveReport {
       if (task.status === 'done') this.say(report.poemBytes(task.id, task.bytes));
     }
     const result = this.session.result();
-    this.say(report.summary(result.poems, result.failed, result.ms));
+    const cancelled = this.session.cancellations.map((task) => task.id);
+    this.say(report.summary(result.poems, result.failed, result.ms, cancelled));
     return this.session.finish();
   }
 }

@@ -17,8 +17,12 @@ export const report = {
   /** A task that failed, with the bytes it got before it did. */
   failed: (task: number, from: string, error: unknown, bytesSoFar = 0) =>
     `Task ${task}: failed to get poetry from ${from}${bytesSoFar > 0 ? ` after ${bytesSoFar} bytes` : ''}: ${describeError(error)}`,
-  /** The last line. */
-  summary: (poems: number, failedTasks: number, ms: number) =>
+  /** A task cancelled because of another's failure (--fail-fast). */
+  cancelled: (task: number, from: string, because: string, bytesSoFar = 0) =>
+    `Task ${task}: cancelled the download from ${from}${bytesSoFar > 0 ? ` after ${bytesSoFar} bytes` : ''}: ${because}`,
+  /** The last line; `cancelled` lists the tasks cancelled by --fail-fast. */
+  summary: (poems: number, failedTasks: number, ms: number, cancelled: number[] = []) =>
     `Got ${poems} ${poems === 1 ? 'poem' : 'poems'} in ${formatDuration(ms)}` +
-    (failedTasks > 0 ? `; ${failedTasks} ${failedTasks === 1 ? 'task' : 'tasks'} failed` : ''),
+    (failedTasks > 0 ? `; ${failedTasks} ${failedTasks === 1 ? 'task' : 'tasks'} failed` : '') +
+    (cancelled.length > 0 ? `; ${cancelled.length} cancelled (${cancelled.length === 1 ? 'task' : 'tasks'} ${cancelled.join(', ')})` : ''),
 };

@@ -13,12 +13,15 @@ export interface TaskResult {
   /** 1, 2, 3… in the order of the addresses. */
   task: number;
   address: string;
-  /** 'waiting' or 'connected': the run ended (a crash, a signal) before the task did. */
-  status: 'done' | 'failed' | 'waiting' | 'connected';
+  /**
+   * 'cancelled': stopped because another task failed (--fail-fast); 'waiting' or
+   * 'connected': the run ended (a crash, a signal) before the task did.
+   */
+  status: 'done' | 'failed' | 'cancelled' | 'waiting' | 'connected';
   bytes: number;
   /** When it ended, in ms after the run's start. */
   ms?: number;
-  /** Why it failed, in one line. */
+  /** Why it failed (or was cancelled), in one line. */
   error?: string;
 }
 
@@ -31,6 +34,8 @@ export interface ClientResult {
   ms: number;
   poems: number;
   failed: number;
+  /** Tasks cancelled because another failed (--fail-fast); 0 when not given. */
+  cancelled?: number;
   /** Bytes of poetry received, every task together. */
   bytes: number;
   /** Why tasks failed: reason → how many. */

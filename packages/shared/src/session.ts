@@ -14,7 +14,7 @@ import { OutFolder } from './out-folder.js';
 import type { ClientResult, TaskResult } from './result.js';
 import { Trace } from './trace.js';
 
-export type TaskStatus = 'waiting' | 'connected' | 'done' | 'failed';
+export type TaskStatus = 'waiting' | 'connected' | 'done' | 'failed' | 'cancelled';
 
 export class TaskRecord {
   status: TaskStatus = 'waiting';
@@ -76,29 +76,43 @@ export class TaskRecord {
   /** The task failed. `partial`: the bytes that did arrive, saved apart from whole poems. */
   failed(error: unknown, partial?: Uint8Array): void {
     if (this.isOver()) return;
+    this.end('failed', error, partial);
+  }
+
+  /**
+   * The task was cancelled because of something else (another task failed,
+   * with --fail-fast): not a failure of its own. `because` says why, in words.
+   */
+  cancelled(because: string, partial?: Uint8Array): void {
+    if (this.isOver()) return;
+    this.end('cancelled', because, partial);
+  }
+
+  private end(status: 'failed' | 'cancelled', error: unknown, partial?: Uint8Array): void {
     if (partial !== undefined) this.bytes = partial.byteLength;
     let lost = '';
     if (partial !== undefined && partial.byteLength > 0) {
       try {
         this.session.out?.savePartial(this.id, partial);
       } catch (saveError) {
-        // The task has failed already; a partial that cannot be saved is noted, and the run goes on.
+        // The task is over already; a partial that cannot be saved is noted, and the run goes on.
         lost = `; its ${partial.byteLength} bytes were not saved: ${describeError(saveError)}`;
       }
     }
-    this.fail(error, lost);
+    this.fail(error, lost, status);
   }
 
-  private fail(error: unknown, lost = ''): void {
-    this.status = 'failed';
+  private fail(error: unknown, lost = '', status: 'failed' | 'cancelled' = 'failed'): void {
+    this.status = status;
     this.error = error;
     this.reason = describeError(error) + lost;
     this.endedAt = monotonicMs();
-    this.session.trace.write({ event: 'failed', task: this.id, bytes: this.bytes, error: this.reason });
+    const { id: task, bytes, reason } = this;
+    this.session.trace.write(status === 'failed' ? { event: 'failed', task, bytes, error: reason } : { event: 'cancelled', task, bytes, because: reason });
   }
 
   isOver(): boolean {
-    return this.status === 'done' || this.status === 'failed';
+    return this.status === 'done' || this.status === 'failed' || this.status === 'cancelled';
   }
 
   elapsedMs(): number {
@@ -148,6 +162,11 @@ export class Session {
     return this.tasks.filter((task) => task.status === 'failed').length;
   }
 
+  /** The tasks cancelled because another one failed (--fail-fast). */
+  get cancellations(): TaskRecord[] {
+    return this.tasks.filter((task) => task.status === 'cancelled');
+  }
+
   /**
    * A signal asked the run to stop: mark every unfinished task as interrupted
    * (with the bytes it got so far), and make the exit status the signal's.
@@ -172,9 +191,9 @@ export class Session {
         lastEnd = Math.max(lastEnd, task.endedAt);
         entry.ms = round(task.endedAt - this.startedAt);
       }
-      if (task.status === 'failed') {
+      if (task.status === 'failed' || task.status === 'cancelled') {
         entry.error = task.reason;
-        reasons[task.reason] = (reasons[task.reason] ?? 0) + 1;
+        if (task.status === 'failed') reasons[task.reason] = (reasons[task.reason] ?? 0) + 1;
       }
       return entry;
     });
@@ -185,6 +204,7 @@ export class Session {
       ms: round(lastEnd - this.startedAt),
       poems: this.poems,
       failed: this.failures,
+      cancelled: this.cancellations.length,
       bytes,
       reasons,
       tasks,

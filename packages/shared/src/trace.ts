@@ -7,6 +7,7 @@
 //   {"t":…,"event":"chunk","task":1,"bytes":30}
 //   {"t":…,"event":"done","task":1,"bytes":3003}
 //   {"t":…,"event":"failed","task":2,"bytes":0,"error":"connection refused (ECONNREFUSED)"}
+//   {"t":…,"event":"cancelled","task":3,"bytes":40,"because":"task 2 failed"}   (--fail-fast)
 //   {"t":…,"event":"end","result":{…}}            the run's result (see result.ts)
 //
 // Each event is written the moment it happens, with one synchronous write: a
@@ -27,6 +28,7 @@ export type TraceEvent =
   | { event: 'chunk'; task: number; bytes: number }
   | { event: 'done'; task: number; bytes: number }
   | { event: 'failed'; task: number; bytes: number; error: string }
+  | { event: 'cancelled'; task: number; bytes: number; because: string }
   | { event: 'end'; result: ClientResult };
 
 export type TraceLine = TraceEvent & { t: number };

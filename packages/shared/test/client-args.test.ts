@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { clientUsage, parseClientArgs, type ClientProgram } from '../src/client-args.js';
+import { isCancellation, readTaskGroupArgs, taskGroupOptions } from '../src/task-group.js';
 
 const program: ClientProgram = {
   name: 'get-poetry-test',
@@ -55,5 +56,30 @@ describe('client arguments', () => {
 
   it('rejects unknown options', () => {
     expect(() => parseClientArgs(program, ['--bogus', '10000'])).toThrow(expect.objectContaining({ code: 'ERR_PARSE_ARGS_UNKNOWN_OPTION' }));
+  });
+});
+
+describe('--fail-fast and --concurrency', () => {
+  const withGroups: ClientProgram = { ...program, options: { ...taskGroupOptions } };
+  const read = (argv: string[]): ReturnType<typeof readTaskGroupArgs> => {
+    const args = parseClientArgs(withGroups, [...argv, '10000']);
+    if (args === 'help') throw new Error('help');
+    return readTaskGroupArgs(args);
+  };
+
+  it('runs every download at once and lets them fail alone, unless told otherwise', () => {
+    expect(read([])).toEqual({ failFast: false, concurrency: Infinity });
+    expect(read(['--fail-fast', '--concurrency', '3'])).toEqual({ failFast: true, concurrency: 3 });
+  });
+
+  it.each([['0'], ['-1'], ['abc'], ['1.5']])('rejects --concurrency %s', (value) => {
+    expect(() => read([`--concurrency=${value}`])).toThrow(`--concurrency takes a whole number at least 1, not '${value}'`);
+  });
+
+  it('tells a cancelled download from one that failed on its own', () => {
+    expect(isCancellation(Object.assign(new Error('x'), { code: 'ABORT_ERR' }))).toBe(true);
+    expect(isCancellation(Object.assign(new Error('x'), { name: 'AbortError' }))).toBe(true);
+    expect(isCancellation(Object.assign(new Error('x'), { code: 'ECONNRESET' }))).toBe(false);
+    expect(isCancellation(undefined)).toBe(false);
   });
 });

@@ -87,6 +87,22 @@ describe('a client session', () => {
     }
   });
 
+  it('counts a task cancelled because another failed apart from the failures, in the trace and the result', () => {
+    const trace = join(scratch(), 'trace.jsonl');
+    const session = new Session('test', args({ trace }));
+    session.tasks[0]!.failed(codedError('ECONNREFUSED', 'refused'));
+    session.tasks[1]!.cancelled('task 1 failed', bytes('half'));
+    expect(session.tasks[1]!.status).toBe('cancelled');
+    expect(session.cancellations.map((task) => task.id)).toEqual([2]);
+    const result = session.result();
+    expect(result).toMatchObject({ failed: 1, cancelled: 1, status: 1 });
+    expect(result.reasons).toEqual({ 'connection refused (ECONNREFUSED): refused': 1 });
+    expect(result.tasks![1]).toMatchObject({ status: 'cancelled', bytes: 4, error: 'task 1 failed' });
+    session.finish();
+    const events = parseTrace(readFileSync(trace, 'utf8'));
+    expect(events.find((event) => event.event === 'cancelled')).toMatchObject({ task: 2, bytes: 4, because: 'task 1 failed' });
+  });
+
   it('writes the trace as it goes, so that a process that exits early still leaves its last line', () => {
     const dir = scratch();
     const trace = join(dir, 'trace.jsonl');

@@ -32,3 +32,4 @@ export {
   type StartedCli,
 } from './helpers.js';
 export { makeToyStages, toySignature, type ToyMode, type ToySpec } from './toy-stages.js';
+export { describeTaskGroupCli } from './task-group-suite.js';

@@ -5,7 +5,7 @@
 import { setMaxListeners } from 'node:events';
 import net from 'node:net';
 
-import { LiveReport, poemTooLongError, runClient, Session, timeoutError } from '@slow-poetry/shared';
+import { LiveReport, poemTooLongError, readTaskGroupArgs, runClient, Session, taskGroupOptions, timeoutError } from '@slow-poetry/shared';
 
 /** One download; resolves with the poem, rejects with why it failed. */
 function download(address, { timeout, maxBytes, signal, onConnect, onChunk }) {
@@ -30,16 +30,22 @@ function download(address, { timeout, maxBytes, signal, onConnect, onChunk }) {
   });
 }
 
-const program = { name: 'get-poetry-reference', summary: 'Download a poem from each address, all at once (a test client).' };
+const program = {
+  name: 'get-poetry-reference',
+  summary: 'Download a poem from each address, all at once (a test client).',
+  options: { ...taskGroupOptions },
+};
 
 runClient(program, async (args) => {
+  const { failFast, concurrency } = readTaskGroupArgs(args);
   const session = new Session('reference', args);
   const live = new LiveReport(session);
   const controller = new AbortController();
   setMaxListeners(session.tasks.length, controller.signal); // one 'abort' listener per download
   live.onStopSignal(() => controller.abort());
-  const downloads = session.tasks.map((task) =>
-    download(task.address, {
+  const run = (task) => {
+    task.start();
+    return download(task.address, {
       timeout: args.timeout,
       maxBytes: args.maxBytes,
       signal: controller.signal,
@@ -47,9 +53,23 @@ runClient(program, async (args) => {
       onChunk: (chunk) => live.chunk(task, chunk),
     }).then(
       (poem) => live.done(task, poem),
-      (err) => live.failed(task, err),
-    ),
-  );
-  await Promise.allSettled(downloads);
+      (err) => {
+        if (failFast && !controller.signal.aborted) {
+          live.failFast(task);
+          controller.abort();
+        }
+        live.failed(task, err);
+      },
+    );
+  };
+  // At most `concurrency` at a time: each worker takes the next task in order.
+  const queue = [...session.tasks];
+  const worker = async () => {
+    for (let task = queue.shift(); task !== undefined; task = queue.shift()) {
+      if (controller.signal.aborted) live.failed(task, controller.signal.reason);
+      else await run(task);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
   return live.end();
 });
