@@ -22,7 +22,7 @@ const poemFile = join(poetryDir, 'science.txt');
 /** A stage number that no stage has. */
 const noSuchStage = String(Math.max(0, ...findStages().map((stage) => stage.stage || 0)) + 1);
 
-const programs: Program[] = [
+export const programs: Program[] = [
   {
     name: 'slowpoetry',
     binPath: join(packagesDir, 'slow-server', 'bin', 'slowpoetry.js'),
@@ -88,6 +88,8 @@ const programs: Program[] = [
       ['zero bytes per chunk', ['--speed', '100', '--num-bytes', '0']],
       ['a negative chunk size', ['--speed', '100', '--num-bytes=-3']],
       ['a negative delay', ['--speed', '100', '--delay=-1']],
+      ["a speed so slow that a client's deadline outgrows a timer", ['--speed', '0.0000001']],
+      ['a delay longer than a timer can wait', ['--delay', '3000000']],
       ['a delay that is not a number', ['--speed', '100', '--delay', 'slow']],
       ['a width that is not a number', ['--speed', '100', '--width', 'wide']],
       ['an unknown option', ['--speed', '100', '--bogus']],
