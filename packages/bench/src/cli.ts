@@ -34,7 +34,8 @@ Options:
   --only LIST      run only these cases (comma-separated)
   --output FILE    where to write the figures (default: packages/bench/BENCHMARKS.md)
   --dry-run        print the figures instead of writing them
-  -h, --help       show this help`;
+  -h, --help       show this help
+  --version        print the program's name and version`;
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);

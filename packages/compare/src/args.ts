@@ -26,9 +26,11 @@ Options:
   --width N          width of the report in columns (default: the terminal's, or 100)
   --packages DIR     where to look for stage packages (default: this repository's packages/)
   -h, --help         show this help
+  --version          print the program's name and version
 
 Exit status: 0 if every stage that ran got every poem whole, 1 if not (the
-failing stage and task are named), 2 for bad input, 130 if interrupted.`;
+failing stage and task are named), 2 for bad input, 130, 143 or 129 if stopped by
+SIGINT (Ctrl-C), SIGTERM or SIGHUP (the running client is stopped and nothing is left behind).`;
 
 export interface CliOptions extends CompareOptions {
   svg?: string;

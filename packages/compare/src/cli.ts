@@ -1,6 +1,6 @@
 // `slow-poetry-compare` (`pnpm compare`): every stage against the same slow
 // servers, one after another, then the difference side by side.
-import { exitStatus, runMain } from '@slow-poetry/cli-kit';
+import { exitStatus, onStopSignal, runMain, statusFor } from '@slow-poetry/cli-kit';
 
 import { parseCompareArgs, program, usage } from './args.js';
 import { compare } from './compare.js';
@@ -26,11 +26,14 @@ async function main(): Promise<number> {
       process.exit(exitStatus.failed);
     });
   }
-  process.once('SIGINT', () => {
+  // Ctrl-C, SIGTERM, SIGHUP: stop the client that is running and remove its scratch folder, then go.
+  // And however else the process ends (a crash), nothing of ours is left behind either.
+  onStopSignal((signal) => {
     stopRunningStages();
-    process.stderr.write(`\n${program}: interrupted\n`);
-    process.exit(exitStatus.interrupted);
+    process.stderr.write(`\n${program}: stopped by ${signal}\n`);
+    process.exit(statusFor(signal));
   });
+  process.on('exit', stopRunningStages);
 
   const result = await compare(options);
   const written = options.svg === undefined ? [] : writeSvgs(result, options.svg);

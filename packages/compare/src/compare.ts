@@ -6,9 +6,11 @@ import { availableParallelism, loadavg } from 'node:os';
 import { relative } from 'node:path';
 
 import { checkTimerSeconds, UsageError } from '@slow-poetry/cli-kit';
+import type { SlowServer } from '@slow-poetry/slow-server';
+import { stageLabel } from '@slow-poetry/test-kit/stages';
 
 import { runStage, type StageRun } from './run-stage.js';
-import { idealMs, planServers, startServers, type ServerSettings } from './servers.js';
+import { idealMs, planServers, startServers, type ServerPlan, type ServerSettings } from './servers.js';
 import { defaultPackagesDir, stagesToCompare, type StageInfo } from './stages.js';
 
 export interface CompareOptions extends ServerSettings {
@@ -83,27 +85,61 @@ export interface Comparison {
 }
 
 export const totalMeasuredBy =
-  "each client's own trace: from its start line to its last done/failed line (Node's start-up is not counted)";
+  "each client's own result record: from its start to the end of its last task (Node's start-up is not counted)";
 
 export async function compare(options: CompareOptions = {}): Promise<Comparison> {
   const packagesDir = options.packagesDir ?? defaultPackagesDir;
-  const found = stagesToCompare(packagesDir);
-  const chosen = chooseStages(found, options.stages);
+  const chosen = chooseStages(stagesToCompare(packagesDir), options.stages);
   const plans = planServers(options);
-  const speed = options.speed ?? 1;
   const ideals = plans.map(idealMs);
-  const sum = ideals.reduce((a, b) => a + b, 0);
-  const max = Math.max(0, ...ideals);
-  // Each client gets a deadline of three times the whole schedule: it must fit in a timer too.
-  const deadlineMs = 3 * sum + 20_000;
+  const schedule = { sum: ideals.reduce((a, b) => a + b, 0), max: Math.max(0, ...ideals) };
+  // Generous: a client may be slow, but one that hangs must not hang the comparison.
+  // Three times the whole schedule, which must fit in a timer too.
+  const deadlineMs = 3 * schedule.sum + 20_000;
   checkTimerSeconds("each client's deadline (three times the servers' schedule)", deadlineMs / 1000, `${Math.round(deadlineMs / 1000)} seconds`);
-  const progress = options.progress;
   const loadBefore = loadavg()[0]!;
 
   const servers = await startServers(plans);
   const targets = servers.map((server, i) => ({ address: `${server.host}:${server.port}`, plan: plans[i]! }));
-  const downloads = plans.map((plan) => ({ label: plan.poem, expectedBytes: plan.bytes.byteLength }));
   const results: StageResult[] = [];
+  try {
+    const run = runner(servers, targets, deadlineMs, options.progress);
+    for (const stage of chosen) results.push(await run(stage, baseResult(stage, packagesDir, schedule)));
+  } finally {
+    await Promise.all(servers.map((server) => server.close()));
+  }
+  return summarize(results, targets, ideals, options.speed ?? 1, loadBefore);
+}
+
+/** A stage's result before it runs: what it is, and the ideal it is measured against. */
+function baseResult(stage: StageInfo, packagesDir: string, schedule: { sum: number; max: number }): StageResult {
+  return {
+    stage: stage.stage,
+    title: stage.title,
+    dir: relative(packagesDir, stage.dir),
+    bin: stage.bin,
+    concurrent: stage.concurrent,
+    returns: stage.returns,
+    signature: stage.signature,
+    status: 'skipped',
+    idealMs: stage.concurrent ? schedule.max : schedule.sum,
+    ideal: stage.concurrent ? 'max' : 'sum',
+    ok: false,
+    failures: [],
+  };
+}
+
+/**
+ * Runs one stage at a time against the servers, telling the live display what
+ * happens; a stage that cannot run is skipped with its note.
+ */
+function runner(
+  servers: SlowServer[],
+  targets: Array<{ address: string; plan: ServerPlan }>,
+  deadlineMs: number,
+  progress: ProgressSink | undefined,
+): (stage: StageInfo, base: StageResult) => Promise<StageResult> {
+  const downloads = targets.map(({ plan }) => ({ label: plan.poem, expectedBytes: plan.bytes.byteLength }));
   // The live display counts what the servers send while a stage runs (not a late byte after it).
   let running = false;
   servers.forEach((server, i) =>
@@ -111,50 +147,44 @@ export async function compare(options: CompareOptions = {}): Promise<Comparison>
       if (running) progress?.bytes(i + 1, bytes);
     }),
   );
-
-  try {
-    for (const stage of chosen) {
-      const base: StageResult = {
-        stage: stage.stage,
-        title: stage.title,
-        dir: relative(packagesDir, stage.dir),
-        bin: stage.bin,
-        concurrent: stage.concurrent,
-        returns: stage.returns,
-        signature: stage.signature,
-        status: 'skipped',
-        idealMs: stage.concurrent ? max : sum,
-        ideal: stage.concurrent ? 'max' : 'sum',
-        ok: false,
-        failures: [],
-      };
-      if (stage.skip !== undefined) {
-        base.note = stage.skip;
-        results.push(base);
-        progress?.skipped(stage, stage.skip);
-        continue;
-      }
-      progress?.started(stage, downloads);
-      running = true;
-      // Generous: a client may be slow, but one that hangs must not hang the comparison.
-      const run = await runStage(stage, targets, { deadlineMs });
-      running = false;
-      await settle(servers);
-      const result: StageResult = { ...base, status: 'ran', run, ratio: base.idealMs > 0 ? run.totalMs / base.idealMs : 1 };
-      const name = `stage ${stage.stage} (${stage.title})`;
-      const said = lastLine(run.stderr);
-      if (run.problem !== undefined) result.failures.push(`${name}: ${run.problem}${said ? `: ${said}` : ''}`);
-      for (const task of run.tasks) {
-        if (!task.whole) result.failures.push(`${name}, task ${task.task} (${task.poem} from ${task.address}): ${task.error}`);
-      }
-      result.ok = result.failures.length === 0;
-      results.push(result);
-      progress?.finished(stage, result);
+  return async (stage, base) => {
+    if (stage.skip !== undefined) {
+      progress?.skipped(stage, stage.skip);
+      return { ...base, note: stage.skip };
     }
-  } finally {
-    await Promise.all(servers.map((server) => server.close()));
-  }
+    progress?.started(stage, downloads);
+    running = true;
+    const run = await runStage(stage, targets, { deadlineMs });
+    running = false;
+    await settle(servers);
+    const result: StageResult = { ...base, status: 'ran', run, ratio: base.idealMs > 0 ? run.totalMs / base.idealMs : 1 };
+    result.failures = failuresOf(stage, run);
+    result.ok = result.failures.length === 0;
+    progress?.finished(stage, result);
+    return result;
+  };
+}
 
+/** One line per thing that went wrong in a stage's run: the run itself, then each task whose poem is not whole. */
+function failuresOf(stage: StageInfo, run: StageRun): string[] {
+  const name = stageLabel(stage);
+  const said = lastLine(run.stderr);
+  const failures: string[] = [];
+  if (run.problem !== undefined) failures.push(`${name}: ${run.problem}${said ? `: ${said}` : ''}`);
+  for (const task of run.tasks) {
+    if (!task.whole) failures.push(`${name}, task ${task.task} (${task.poem} from ${task.address}): ${task.error}`);
+  }
+  return failures;
+}
+
+/** The whole comparison, from every stage's result. */
+function summarize(
+  results: StageResult[],
+  targets: Array<{ address: string; plan: ServerPlan }>,
+  ideals: number[],
+  speed: number,
+  loadBefore: number,
+): Comparison {
   const ran = results.filter((r) => r.status === 'ran');
   const failures = results.flatMap((r) => r.failures);
   if (ran.length === 0) failures.push('no stage could run (see the notes above)');

@@ -24,6 +24,7 @@ Options:
   --list       list every exercise
   --diff       print the exercise's change instead of running it
   -h, --help   show this help
+  --version    print the program's name and version
 
 Exit status: the patched program's own, or 2 for bad input.`;
 

@@ -2,15 +2,15 @@
 // the bench and the comparison. (Each stage's client gets its own rows from its
 // own tests, through describeFaultMatrix; the reference client's are in
 // reference-client.test.ts.)
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { poetryDir } from '@slow-poetry/slow-server';
 import { defaultPackagesDir as packagesDir, findStages } from '@slow-poetry/test-kit/stages';
-import { afterAll } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
-import { describeBadInput, type Program } from '../src/index.js';
+import { describeBadInput, runBin, type Program } from '../src/index.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'fault-matrix-programs-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -100,3 +100,23 @@ export const programs: Program[] = [
 
 
 describeBadInput(programs);
+
+// Every command the project installs (every package's `bin`), found, not listed.
+const commands = readdirSync(packagesDir).flatMap((folder) => {
+  let manifest: { version?: string; bin?: Record<string, string> };
+  try {
+    manifest = JSON.parse(readFileSync(join(packagesDir, folder, 'package.json'), 'utf8')) as typeof manifest;
+  } catch {
+    return [];
+  }
+  return Object.entries(manifest.bin ?? {})
+    .filter(([name]) => name !== 'slow-poetry-build-quietly') // a build step for the root scripts, not a program
+    .map(([name, file]) => ({ name, path: join(packagesDir, folder, file), version: manifest.version }));
+});
+
+describe.concurrent.each(commands)('$name', ({ name, path, version }) => {
+  it('answers --version with its name and its version', async () => {
+    const result = await runBin(path, ['--version']);
+    expect(result).toMatchObject({ code: 0, stdout: `${name} ${version}\n`, stderr: '' });
+  });
+});

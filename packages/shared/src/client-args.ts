@@ -66,6 +66,7 @@ export function clientUsage(program: ClientProgram): string {
     '  --json              print only the result, as one JSON document, at the end',
     ...extra,
     '  -h, --help          show this help',
+    '  --version           print the program\'s name and version',
     '',
     'Exit status: 0 if every poem arrived whole (and saved, with --out), 1 if any task failed, 2 for bad input,',
     '130 after Ctrl-C (SIGINT), 143 after SIGTERM, 129 after SIGHUP.',

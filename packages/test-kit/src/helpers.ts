@@ -169,3 +169,21 @@ export function runScript(source: string): Promise<{ code: number | null; stdout
     child.once('close', (code) => resolve({ code, stdout, stderr, ms: performance.now() - started }));
   });
 }
+
+/**
+ * The processes still alive that carry `mark` in their environment (Linux:
+ * /proc/PID/environ). Start a program with a mark in its environment; its
+ * children inherit it; afterwards, this finds any it left behind.
+ */
+export function processesMarked(mark: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0').includes(mark)) found.push(Number(entry));
+    } catch {
+      // gone already, or not ours to read
+    }
+  }
+  return found;
+}

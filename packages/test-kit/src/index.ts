@@ -21,6 +21,7 @@ export {
   openSockets,
   poem,
   poemPath,
+  processesMarked,
   runCli,
   runScript,
   scratchDir,
