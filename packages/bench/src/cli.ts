@@ -6,17 +6,20 @@
 //   pnpm bench --only scale          one case (fidelity, scale, throughput; comma-separated)
 //   pnpm bench --output FILE         write somewhere else (default: packages/bench/BENCHMARKS.md)
 //   pnpm bench --dry-run             print the figures instead of writing them
+//   pnpm bench --json                also print every figure as one JSON document on stdout
+//   pnpm bench --clients floor,3     only these clients (keys as in the tables)
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { exitStatus, runMain, UsageError } from '@slow-poetry/cli-kit';
+import { cleanUp, exitStatus, onStopSignal, runMain, statusFor, UsageError } from '@slow-poetry/cli-kit';
 
 import { fidelity } from './cases/fidelity.js';
-import { scale } from './cases/scale.js';
-import { throughput } from './cases/throughput.js';
-import { renderReport, writeReport, type BenchReport } from './report.js';
-import { benchClients, benchDir, floorClient } from './stages.js';
+import { scale, scaleRuns } from './cases/scale.js';
+import { throughput, throughputTries } from './cases/throughput.js';
+import { progress } from './progress.js';
+import { renderReport, reportData, writeReport, type BenchReport } from './report.js';
+import { benchClients, benchDir, floorClient, type BenchClient } from './stages.js';
 
 const cases = ['fidelity', 'scale', 'throughput'] as const;
 
@@ -34,6 +37,8 @@ Options:
   --only LIST      run only these cases (comma-separated)
   --output FILE    where to write the figures (default: packages/bench/BENCHMARKS.md)
   --dry-run        print the figures instead of writing them
+  --json           also print every figure as one JSON document on stdout
+  --clients LIST   only these clients, by key (floor, 1, 2-select, 2-poll, 3, …; comma-separated)
   -h, --help       show this help
   --version        print the program's name and version`;
 
@@ -48,6 +53,8 @@ async function main(): Promise<number> {
       only: { type: 'string' },
       output: { type: 'string' },
       'dry-run': { type: 'boolean' },
+      json: { type: 'boolean' },
+      clients: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,
@@ -64,12 +71,29 @@ async function main(): Promise<number> {
   const long = values.long ?? false;
   const output = values.output ?? join(benchDir, 'BENCHMARKS.md');
 
+  // Ctrl-C, SIGTERM, SIGHUP: kill the client being measured and the servers, remove the scratch folders, go.
+  // At any other exit (a crash), the same; and the servers end by themselves with the bench (see servers.ts).
+  onStopSignal((signal) => {
+    cleanUp();
+    process.stderr.write(`\nslow-poetry-bench: stopped by ${signal}\n`);
+    process.exit(statusFor(signal));
+  });
+  process.on('exit', cleanUp);
+
   const { clients: stages, skipped } = benchClients();
   for (const note of skipped) console.error(`skipped: ${note}`);
-  const clients = [floorClient, ...stages];
-  const log = (line: string): void => console.error(line);
+  const clients = chooseClients([floorClient, ...stages], values.clients);
+  const speeds = long ? [1, 10, 100] : [10, 100];
+  const sizes = [100, 1000, 10_000];
+  const repeats = long ? 5 : 1;
+  const planned =
+    (only.includes('fidelity') ? speeds.length * clients.length : 0) +
+    (only.includes('scale') ? scaleRuns(clients, sizes, { long, repeats }) : 0) +
+    (only.includes('throughput') ? clients.length * 2 * throughputTries : 0);
+  const shown = progress(planned);
+  const log = (line: string): void => shown.ran(line);
   const report: BenchReport = {
-    command: `pnpm bench${long ? ' --long' : ''}${values.only ? ` --only ${values.only}` : ''}`,
+    command: `pnpm bench${long ? ' --long' : ''}${values.only ? ` --only ${values.only}` : ''}${values.clients ? ` --clients ${values.clients}` : ''}`,
     startedAt: new Date(),
     seconds: 0,
     loadBefore: os.loadavg(),
@@ -79,19 +103,34 @@ async function main(): Promise<number> {
   };
   const started = performance.now();
 
-  if (only.includes('fidelity')) report.fidelity = await fidelity(clients, long ? [1, 10, 100] : [10, 100], log);
-  if (only.includes('scale')) report.scale = await scale(clients, [100, 1000, 10_000], { long, repeats: long ? 5 : 1 }, log);
+  if (only.includes('fidelity')) report.fidelity = await fidelity(clients, speeds, log);
+  if (only.includes('scale')) report.scale = await scale(clients, sizes, { long, repeats }, log);
   if (only.includes('throughput')) report.throughput = await throughput(clients, [50, 100], log);
+  shown.end();
 
   report.seconds = (performance.now() - started) / 1000;
   report.loadAfter = os.loadavg();
   const body = renderReport(report);
-  if (values['dry-run']) console.log(body);
-  else {
+  // With --json, stdout carries the figures as data and nothing else.
+  if (values.json) process.stdout.write(JSON.stringify(reportData(report)) + '\n');
+  else if (values['dry-run']) console.log(body);
+  if (!values['dry-run']) {
     writeReport(output, body);
     console.error(`wrote ${output}`);
   }
   return exitStatus.ok;
+}
+
+/** The clients `--clients` names (by key), or all of them. */
+function chooseClients(all: BenchClient[], list: string | undefined): BenchClient[] {
+  if (list === undefined) return all;
+  const keys = list.split(',').map((key) => key.trim());
+  for (const key of keys) {
+    if (!all.some((client) => client.key === key)) {
+      throw new UsageError(`--clients: no client '${key}' (clients: ${all.map((client) => client.key).join(', ')})`);
+    }
+  }
+  return all.filter((client) => keys.includes(client.key));
 }
 
 runMain('slow-poetry-bench', main);

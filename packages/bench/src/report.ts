@@ -59,153 +59,143 @@ function table(head: string[], rows: string[][]): string {
 }
 
 export function renderReport(report: BenchReport): string {
-  const out: string[] = [];
+  return [
+    runSection(report),
+    section('Targets', [table(['Target', 'Worst case', 'Verdict'], targetRows(report))]),
+    stageLinesSection(report),
+    report.fidelity && fidelitySection(report.fidelity),
+    report.scale && scaleSection(report.scale),
+    report.scale && serverSection(report.scale),
+    report.throughput && throughputSection(report.throughput),
+  ]
+    .filter((part): part is string => typeof part === 'string' && part !== '')
+    .join('\n');
+}
+
+/** `## Title`, then the paragraphs, each followed by a blank line. */
+function section(title: string, paragraphs: string[]): string {
+  return [`## ${title}`, '', ...paragraphs.flatMap((paragraph) => [paragraph, ''])].join('\n');
+}
+
+/** The command, the machine, its load, the clients. */
+function runSection(report: BenchReport): string {
   const cpus = os.cpus();
-  out.push('## The run', '');
-  out.push(`- Command: \`${report.command}\` (from the repository root; it builds first).`);
-  out.push(`- When: ${report.startedAt.toISOString()}, ${report.seconds.toFixed(0)} s in all.`);
-  out.push(
+  const lines = [
+    `- Command: \`${report.command}\` (from the repository root; it builds first).`,
+    `- When: ${report.startedAt.toISOString()}, ${report.seconds.toFixed(0)} s in all.`,
     `- Machine: ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ` +
       `${os.type()} ${os.release()} (${os.arch()}), Node ${process.version}.`,
-  );
-  out.push(
     `- Load average (1 min) before and after: ${report.loadBefore[0]!.toFixed(2)} and ${report.loadAfter[0]!.toFixed(2)} ` +
       '(other work on the machine shares its cores with the bench).',
-  );
-  out.push(`- Clients: ${report.clients.map((client) => client.label).join(', ')}. Each run is one process (see each case for how many tries it makes).`);
-  if (report.skipped.length > 0) out.push(`- Not run: ${report.skipped.join('; ')}.`);
-  out.push('');
+    `- Clients: ${report.clients.map((client) => client.label).join(', ')}. Each run is one process (see each case for how many tries it makes).`,
+    ...(report.skipped.length > 0 ? [`- Not run: ${report.skipped.join('; ')}.`] : []),
+  ];
+  return section('The run', [lines.join('\n')]);
+}
 
-  out.push('## Targets', '');
-  out.push(table(['Target', 'Worst case', 'Verdict'], targetRows(report)), '');
-
+function stageLinesSection(report: BenchReport): string {
   const lines = stageLines(report);
-  if (lines.length > 0) {
-    out.push('## Each stage in one line', '', 'For the stage READMEs to quote.', '');
-    out.push(...lines.map((line) => `- ${line}`), '');
-  }
+  return lines.length === 0 ? '' : section('Each stage in one line', ['For the stage READMEs to quote.', lines.map((line) => `- ${line}`).join('\n')]);
+}
 
-  if (report.fidelity) {
-    out.push('## Schedule fidelity', '');
-    out.push(
-      "The tutorial's three servers (`slowpoetry-scene`, 0.1 s between chunks ÷ speed). Ideal: the sum of the three downloads for the blocking client, the slowest one for the others. Total: the client's own summary line.",
-      '',
-    );
-    out.push(
-      table(
-        ['Speed', 'Client', 'Ideal', 'Total', 'Total ÷ ideal', 'Trouble'],
-        report.fidelity.map((row) => [
-          `${row.speed}`,
+function fidelitySection(rows: FidelityRow[]): string {
+  return section('Schedule fidelity', [
+    "The tutorial's three servers (`slowpoetry-scene`, 0.1 s between chunks ÷ speed). Ideal: the sum of the three downloads for the blocking client, the slowest one for the others. Total: the client's own result record.",
+    table(
+      ['Speed', 'Client', 'Ideal', 'Total', 'Total ÷ ideal', 'Trouble'],
+      rows.map((row) => [
+        `${row.speed}`,
+        row.client.label,
+        fmtMs(row.idealMs),
+        fmtMs(row.result.ms),
+        ratio3(row.result.ms === undefined ? undefined : row.result.ms / row.idealMs),
+        trouble(row.result),
+      ]),
+    ),
+  ]);
+}
+
+function scaleSection(scale: ScaleResult): string {
+  const floorCpuAt = new Map(scale.rows.filter((row) => row.client.key === 'floor').map((row) => [row.n, row.result.cpuSeconds]));
+  const rows = scale.rows.map((row) => {
+    const base = scale.baselineRssKb.get(row.client.key) ?? NaN;
+    return [
+      count(row.n),
+      row.client.label,
+      fmtMs(row.result.ms) + (row.runs.length > 1 ? ` (median of ${row.runs.map((ms) => fmtMs(ms).replace(' s', '')).join(', ')} s)` : ''),
+      ratio(row.result.ms === undefined ? undefined : row.result.ms / row.idealMs),
+      row.client.concurrent ? ratio(row.floorRatio) : '–',
+      row.result.cpuSeconds.toFixed(2),
+      ratio(row.result.cpuSeconds / (floorCpuAt.get(row.n) ?? NaN)),
+      mb(row.result.maxRssKb),
+      kb((row.result.maxRssKb - base) / row.n),
+      `${count(row.result.poems)} / ${count(row.n)}`,
+      trouble(row.result),
+    ];
+  });
+  return section('Scale', [
+    'N downloads at once of a 100-byte poem, 10 bytes every 0.1 s (ideal 0.9 s each), from one server process with a listen backlog of 4096; every client with `--timeout 10`. ' +
+      "Total ÷ floor compares with the plain `node:net` reader at the same N in the same run; where a size ran in several rounds (every client once per round), it is the median of each round's ratio to that round's floor, and the total shown is the median run. CPU: user + system seconds of the client process (less noisy than the total: it is what the client itself spent); peak RSS: the process's own peak resident memory; both recorded by the client process itself at exit (`process.resourceUsage()`). " +
+      'Memory per connection: (peak RSS − peak RSS with one download) ÷ N.',
+    table(['Downloads', 'Client', 'Total', '÷ ideal', '÷ floor', 'CPU s', 'CPU ÷ floor', 'Peak RSS', 'Per connection', 'Poems', 'Trouble'], rows),
+    ...(scale.skipped.length > 0 ? [`Not run: ${scale.skipped.join('; ')}.`] : []),
+  ]);
+}
+
+/** The bench's own server at the biggest size: how late its chunks left. */
+function serverSection(scale: ScaleResult): string {
+  const big = Math.max(...scale.rows.map((row) => row.n));
+  return section('The server under load', [
+    `How late the server process handed each chunk to the kernel, against its schedule (chunk k at connection start + k × 0.1 s), while serving ${count(big)} clients at once — one row per client run, the floor's first (the client shares the machine's two cores with the server).`,
+    table(
+      ['Client', 'Connections', 'Accepted over', 'Chunks', 'Late: median', '99th percentile', 'Worst', 'Connections ended'],
+      scale.rows
+        .filter((row) => row.n === big)
+        .map((row) => [
           row.client.label,
-          fmtMs(row.idealMs),
-          fmtMs(row.result.ms),
-          ratio3(row.result.ms === undefined ? undefined : row.result.ms / row.idealMs),
-          trouble(row.result),
+          count(row.server.clients),
+          fmtMs(row.server.acceptSpreadMs),
+          count(row.server.chunks),
+          `${row.server.lateMedianMs.toFixed(1)} ms`,
+          `${row.server.lateP99Ms.toFixed(1)} ms`,
+          `${row.server.lateMaxMs.toFixed(1)} ms`,
+          Object.entries(row.server.outcomes)
+            .map(([outcome, n]) => `${count(n)} ${outcome}`)
+            .join(', '),
         ]),
-      ),
-      '',
-    );
-  }
+    ),
+  ]);
+}
 
-  if (report.scale) {
-    const scale = report.scale;
-    out.push('## Scale', '');
-    out.push(
-      'N downloads at once of a 100-byte poem, 10 bytes every 0.1 s (ideal 0.9 s each), from one server process with a listen backlog of 4096; every client with `--timeout 10`. ' +
-        'Total ÷ floor compares with the plain `node:net` reader at the same N in the same run; where a size ran in several rounds (every client once per round), it is the median of each round\'s ratio to that round\'s floor, and the total shown is the median run. CPU: user + system seconds of the client process (less noisy than the total: it is what the client itself spent); peak RSS from `/usr/bin/time`; ' +
-        'memory per connection: (peak RSS − peak RSS with one download) ÷ N.',
-      '',
-    );
-    const floorCpuAt = new Map(scale.rows.filter((row) => row.client.key === 'floor').map((row) => [row.n, row.result.cpuSeconds]));
-    out.push(
-      table(
-        ['Downloads', 'Client', 'Total', '÷ ideal', '÷ floor', 'CPU s', 'CPU ÷ floor', 'Peak RSS', 'Per connection', 'Poems', 'Trouble'],
-        scale.rows.map((row) => {
-          const base = scale.baselineRssKb.get(row.client.key) ?? NaN;
-          return [
-            count(row.n),
-            row.client.label,
-            fmtMs(row.result.ms) + (row.runs.length > 1 ? ` (median of ${row.runs.map((ms) => fmtMs(ms).replace(' s', '')).join(', ')} s)` : ''),
-            ratio(row.result.ms === undefined ? undefined : row.result.ms / row.idealMs),
-            row.client.concurrent ? ratio(row.floorRatio) : '–',
-            row.result.cpuSeconds.toFixed(2),
-            ratio(row.result.cpuSeconds / (floorCpuAt.get(row.n) ?? NaN)),
-            mb(row.result.maxRssKb),
-            kb((row.result.maxRssKb - base) / row.n),
-            `${count(row.result.poems)} / ${count(row.n)}`,
-            trouble(row.result),
-          ];
-        }),
-      ),
-      '',
-    );
-    if (scale.skipped.length > 0) out.push(`Not run: ${scale.skipped.join('; ')}.`, '');
-
-    const big = Math.max(...scale.rows.map((row) => row.n));
-    out.push('## The server under load', '');
-    out.push(
-      `How late the server process handed each chunk to the kernel, against its schedule (chunk k at connection start + k × 0.1 s), while serving ${count(big)} clients at once — one row per client run, the floor's first (the client shares the machine's two cores with the server).`,
-      '',
-    );
-    out.push(
-      table(
-        ['Client', 'Connections', 'Accepted over', 'Chunks', 'Late: median', '99th percentile', 'Worst', 'Connections ended'],
-        scale.rows
-          .filter((row) => row.n === big)
-          .map((row) => [
-            row.client.label,
-            count(row.server.clients),
-            fmtMs(row.server.acceptSpreadMs),
-            count(row.server.chunks),
-            `${row.server.lateMedianMs.toFixed(1)} ms`,
-            `${row.server.lateP99Ms.toFixed(1)} ms`,
-            `${row.server.lateMaxMs.toFixed(1)} ms`,
-            Object.entries(row.server.outcomes)
-              .map(([outcome, n]) => `${count(n)} ${outcome}`)
-              .join(', '),
-          ]),
-      ),
-      '',
-    );
-  }
-
-  if (report.throughput) {
-    out.push('## Throughput', '');
-    out.push(
-      `One poem of 50 MB and one of 100 MB (1 MB = 10⁶ bytes), from \`slowpoetry --delay 0 --num-bytes ${chunkBytes}\`. Each download five times, the fastest kept (a run lasts a fraction of a second, and the machine's other work only adds to it); MB/s from the 100 MB run. Linear: the 100 MB download takes about twice as long as the 50 MB one; quadratic buffering would take four times as long (or far more: joining a growing buffer on each of 1,600 reads copies tens of gigabytes). The verdict line is 2√2 ≈ 2.83×, halfway between the two on a log scale.`,
-      '',
-    );
-    const floor = report.throughput.find((row) => row.client.key === 'floor');
-    const rate = (run: RunResult | undefined, size: number): number | undefined =>
-      run?.ms === undefined ? undefined : size / (run.ms / 1000);
-    const sizes = [...(report.throughput[0]?.runs.keys() ?? [])];
-    const biggest = Math.max(...sizes);
-    const smallest = Math.min(...sizes);
-    const floorRate = rate(floor?.runs.get(biggest), biggest);
-    out.push(
-      table(
-        ['Client', ...sizes.map((size) => `${size} MB`), 'MB/s', '÷ floor', `${biggest} MB ÷ ${smallest} MB time`, 'Peak RSS', 'CPU s', 'Trouble'],
-        report.throughput.map((row) => {
-          const big = row.runs.get(biggest);
-          const small = row.runs.get(smallest);
-          const r = rate(big, biggest);
-          const whole = [...row.runs.entries()].every(([size, run]) => run.bytes === size * megabyte);
-          return [
-            row.client.label,
-            ...sizes.map((size) => fmtMs(row.runs.get(size)?.ms)),
-            r === undefined ? '–' : r.toFixed(0),
-            ratio(r === undefined || floorRate === undefined ? undefined : r / floorRate),
-            ratio(big?.ms === undefined || small?.ms === undefined ? undefined : big.ms / small.ms),
-            mb(big?.maxRssKb ?? NaN),
-            big?.cpuSeconds.toFixed(2) ?? '–',
-            [whole ? '' : 'bytes missing', ...[...row.runs.values()].map(trouble)].filter(Boolean).join('; '),
-          ];
-        }),
-      ),
-      '',
-    );
-  }
-  return out.join('\n');
+function throughputSection(rows: ThroughputRow[]): string {
+  const floor = rows.find((row) => row.client.key === 'floor');
+  const rate = (run: RunResult | undefined, size: number): number | undefined => (run?.ms === undefined ? undefined : size / (run.ms / 1000));
+  const sizes = [...(rows[0]?.runs.keys() ?? [])];
+  const biggest = Math.max(...sizes);
+  const smallest = Math.min(...sizes);
+  const floorRate = rate(floor?.runs.get(biggest), biggest);
+  return section('Throughput', [
+    `One poem of 50 MB and one of 100 MB (1 MB = 10⁶ bytes), from \`slowpoetry --delay 0 --num-bytes ${chunkBytes}\`. Each download five times, the fastest kept (a run lasts a fraction of a second, and the machine's other work only adds to it); MB/s from the 100 MB run. Linear: the 100 MB download takes about twice as long as the 50 MB one; quadratic buffering would take four times as long (or far more: joining a growing buffer on each of 1,600 reads copies tens of gigabytes). The verdict line is 2√2 ≈ 2.83×, halfway between the two on a log scale.`,
+    table(
+      ['Client', ...sizes.map((size) => `${size} MB`), 'MB/s', '÷ floor', `${biggest} MB ÷ ${smallest} MB time`, 'Peak RSS', 'CPU s', 'Trouble'],
+      rows.map((row) => {
+        const big = row.runs.get(biggest);
+        const small = row.runs.get(smallest);
+        const r = rate(big, biggest);
+        const whole = [...row.runs.entries()].every(([size, run]) => run.bytes === size * megabyte);
+        return [
+          row.client.label,
+          ...sizes.map((size) => fmtMs(row.runs.get(size)?.ms)),
+          r === undefined ? '–' : r.toFixed(0),
+          ratio(r === undefined || floorRate === undefined ? undefined : r / floorRate),
+          ratio(big?.ms === undefined || small?.ms === undefined ? undefined : big.ms / small.ms),
+          mb(big?.maxRssKb ?? NaN),
+          big?.cpuSeconds.toFixed(2) ?? '–',
+          [whole ? '' : 'bytes missing', ...[...row.runs.values()].map(trouble)].filter(Boolean).join('; '),
+        ];
+      }),
+    ),
+  ]);
 }
 
 function targetRows(report: BenchReport): string[][] {
@@ -292,6 +282,13 @@ function stageLines(report: BenchReport): string[] {
     }
     return `**${client.label}**: ${parts.join('; ') || 'no figures'}.`;
   });
+}
+
+/** The report as plain data, for --json: every figure, with the maps turned into objects. */
+export function reportData(report: BenchReport): unknown {
+  return JSON.parse(
+    JSON.stringify(report, (_key, value: unknown) => (value instanceof Map ? Object.fromEntries(value as Map<unknown, unknown>) : value)),
+  );
 }
 
 /** Put the rendered report between the markers of `path`, keeping what is outside them. */

@@ -4,9 +4,10 @@
 // (usage-preload.ts). A run that outlives its deadline is killed, process group
 // and all, and reported as hung: a bench must never hang silently either.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+import { ownGroup, removeFolder, temporaryFolder } from '@slow-poetry/cli-kit';
 
 import { readClientResult } from '@slow-poetry/shared';
 
@@ -45,16 +46,14 @@ export function clientCommand(client: BenchClient, addresses: string[], options:
 }
 
 export async function measureClient(client: BenchClient, addresses: string[], options: RunOptions): Promise<RunResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'slow-poetry-bench-'));
+  const dir = temporaryFolder('slow-poetry-bench-');
   const usageFile = join(dir, 'usage.json');
   const [command, ...args] = clientCommand(client, addresses, options);
   const started = performance.now();
   // detached: a group of its own, so a hung run is killed with every process in it.
-  const child = spawn(command!, args, {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-    env: { ...process.env, SLOW_POETRY_USAGE: usageFile },
-  });
+  const child = ownGroup(
+    spawn(command!, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, SLOW_POETRY_USAGE: usageFile } }),
+  );
   const stdout: Buffer[] = [];
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -84,7 +83,7 @@ export async function measureClient(client: BenchClient, addresses: string[], op
   } catch {
     // killed before it could write its figures
   }
-  rmSync(dir, { recursive: true, force: true });
+  removeFolder(dir);
 
   const base = { code, hung, wallMs, ...usage, stderr: stderr.split('\n').find((line) => line.trim() !== '') ?? '' };
   const text = Buffer.concat(stdout).toString('utf8').trim();

@@ -1,21 +1,26 @@
-// One slow server in a process of its own, for the benchmarks. It is the same
-// server as `slowpoetry` (startServer), plus what the bench needs to know: how late
-// each chunk left compared with its schedule, and how every connection ended.
+// The bench's servers, each in a process of its own: one slow server (the same
+// startServer as `slowpoetry`, plus what the bench needs to know: how late each
+// chunk left compared with its schedule, and how every connection ended), or the
+// tutorial's scene of three.
 //
-// Started with child_process.fork(path, [JSON options]); it sends {port} when it
-// listens and answers {type: 'stats'} with the stats since the last request.
+// Started with child_process.fork(path, [JSON options]); it sends {ports} when it
+// listens and answers {type: 'stats'} with the stats since the last request. It
+// ends with its parent: when the bench goes, however it goes (even killed
+// outright), the IPC channel closes, and so does this process.
 import { readFileSync } from 'node:fs';
 
-import { startServer, type Outcome } from '@slow-poetry/slow-server';
+import { startScene, startServer, type Outcome, type SlowServer } from '@slow-poetry/slow-server';
 
-export interface ServerChildOptions {
-  /** The poem's file. */
-  poemFile: string;
-  numBytes: number;
-  delay: number;
-  backlog: number;
-  host?: string;
-}
+export type ServerChildOptions =
+  | {
+      /** The poem's file. */
+      poemFile: string;
+      numBytes: number;
+      delay: number;
+      backlog: number;
+      host?: string;
+    }
+  | { scene: { speed: number } };
 
 export interface ServerStats {
   /** Connections seen. */
@@ -34,10 +39,13 @@ export interface ServerStats {
   acceptSpreadMs: number;
 }
 
-export type ServerChildMessage = { type: 'listening'; port: number } | { type: 'stats'; stats: ServerStats };
+export type ServerChildMessage = { type: 'listening'; ports: number[] } | { type: 'stats'; stats: ServerStats };
 
-async function main(): Promise<void> {
-  const options = JSON.parse(process.argv[2]!) as ServerChildOptions;
+async function start(options: ServerChildOptions): Promise<{ servers: SlowServer[]; close(): Promise<void> }> {
+  if ('scene' in options) {
+    const scene = await startScene({ basePort: 0, host: '127.0.0.1', speed: options.scene.speed });
+    return { servers: scene.servers.map(({ server }) => server), close: () => scene.close() };
+  }
   const server = await startServer({
     poem: readFileSync(options.poemFile),
     numBytes: options.numBytes,
@@ -45,6 +53,14 @@ async function main(): Promise<void> {
     backlog: options.backlog,
     host: options.host ?? '127.0.0.1',
   });
+  return { servers: [server], close: () => server.close() };
+}
+
+async function main(): Promise<void> {
+  process.on('disconnect', () => process.exit(0)); // the bench is gone
+  const running = await start(JSON.parse(process.argv[2]!) as ServerChildOptions);
+  const [server] = running.servers;
+  if (server === undefined) throw new Error('no server started');
   // A growable list of lateness samples: 10,000 clients × 10 chunks is 100,000 numbers.
   let late = new Float64Array(1 << 16);
   let count = 0;
@@ -88,10 +104,10 @@ async function main(): Promise<void> {
       clients = 0;
       outcomes = {};
     } else if (message.type === 'close') {
-      void server.close().then(() => process.exit(0));
+      void running.close().then(() => process.exit(0));
     }
   });
-  send({ type: 'listening', port: server.port });
+  send({ type: 'listening', ports: running.servers.map((s) => s.port) });
 }
 
 void main();

@@ -1,11 +1,11 @@
 // The servers the bench runs, each in a process of its own so that the client
-// being measured is the only thing in its process: the scene (slowpoetry-scene),
-// and the bench's own server child (for scale, which also reports how late the
-// chunks left). Plain `slowpoetry` (for throughput) is slow-server's spawnServer.
-import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+// being measured is the only thing in its process: the bench's server child
+// (server-child.ts), serving one poem (and timing how late its chunks leave:
+// "the server under load") or the tutorial's scene. Forked, so that each ends
+// with the bench however the bench ends.
+import { fork, type ChildProcess } from 'node:child_process';
 
-import { sceneCliPath } from '@slow-poetry/slow-server';
+import { ownChild } from '@slow-poetry/cli-kit';
 
 import type { ServerChildMessage, ServerChildOptions, ServerStats } from './server-child.js';
 import { serverChildPath } from './stages.js';
@@ -17,8 +17,26 @@ export interface StatsServer {
   close(): Promise<void>;
 }
 
-export async function startStatsServer(options: ServerChildOptions): Promise<StatsServer> {
-  const child = fork(serverChildPath, [JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/** One slow server (its options as `slowpoetry`'s), in a child process. */
+export async function startStatsServer(options: Exclude<ServerChildOptions, { scene: unknown }>): Promise<StatsServer> {
+  const { ports, stats, close } = await forkServers(options);
+  return { port: ports[0]!, stats, close };
+}
+
+export interface SceneProcess {
+  ports: number[];
+  close(): Promise<void>;
+}
+
+/** The tutorial's three servers at `speed`, on free ports, in a child process. */
+export async function startSceneProcess(speed: number): Promise<SceneProcess> {
+  const { ports, close } = await forkServers({ scene: { speed } });
+  return { ports, close };
+}
+
+async function forkServers(options: ServerChildOptions): Promise<{ ports: number[]; stats(): Promise<ServerStats>; close(): Promise<void> }> {
+  // execArgv: []: the server needs none of this process's own Node options.
+  const child = ownChild(fork(serverChildPath, [JSON.stringify(options)], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
   const next = <T extends ServerChildMessage['type']>(type: T): Promise<Extract<ServerChildMessage, { type: T }>> =>
     new Promise((resolve, reject) => {
       const onMessage = (message: ServerChildMessage): void => {
@@ -31,9 +49,9 @@ export async function startStatsServer(options: ServerChildOptions): Promise<Sta
       child.on('message', onMessage);
       child.once('exit', onExit);
     });
-  const { port } = await next('listening');
+  const { ports } = await next('listening');
   return {
-    port,
+    ports,
     async stats() {
       const reply = next('stats');
       child.send({ type: 'stats' });
@@ -41,28 +59,6 @@ export async function startStatsServer(options: ServerChildOptions): Promise<Sta
     },
     close: () => stop(child, () => child.send({ type: 'close' })),
   };
-}
-
-export interface SceneProcess {
-  ports: number[];
-  close(): Promise<void>;
-}
-
-/** The tutorial's three servers (slowpoetry-scene) at `speed`, on free ports. */
-export async function startSceneProcess(speed: number): Promise<SceneProcess> {
-  const child = spawn(process.execPath, [sceneCliPath, '--base-port', '0', '--speed', String(speed), '--iface', '127.0.0.1'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const ports = await new Promise<number[]>((resolve, reject) => {
-    const found: number[] = [];
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const match = /^Serving .* on port (\d+)\.$/.exec(line);
-      if (match) found.push(Number(match[1]));
-      if (line.startsWith('Ready.')) resolve(found);
-    });
-    child.once('exit', () => reject(new Error('slowpoetry-scene exited before it was ready')));
-  });
-  return { ports, close: () => stop(child, () => child.kill('SIGTERM')) };
 }
 
 function stop(child: ChildProcess, ask: () => void): Promise<void> {

@@ -7,10 +7,10 @@
 // No silent hangs: the server listens with a backlog sized for the burst (4096,
 // the kernel's somaxconn here; Node's default 511 overflows and the kernel drops
 // connections the client believes open), and every client runs with --timeout.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { removeFolder, temporaryFolder } from '@slow-poetry/cli-kit';
 import { idealDuration } from '@slow-poetry/slow-server';
 
 import { measureClient, type RunResult } from '../run.js';
@@ -48,7 +48,7 @@ export async function scale(
   options: { long: boolean; repeats: number },
   log: (line: string) => void,
 ): Promise<ScaleResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'slow-poetry-bench-scale-'));
+  const dir = temporaryFolder('slow-poetry-bench-scale-');
   const poemFile = join(dir, 'poem.txt');
   // 100 bytes of verse, no more; the last chunk ends a line.
   writeFileSync(poemFile, 'Slow words arrive, a few at a time;\nthe reader waits for every line.\n'.padEnd(scalePoemBytes - 1, '.') + '\n');
@@ -59,23 +59,12 @@ export async function scale(
     for (const client of clients) {
       const one = await measureClient(client, [address], { timeout: 10, deadlineMs: 30_000 });
       await server.stats();
+      log(`scale 1 ${client.label}: peak memory with one download ${(one.maxRssKb / 1024).toFixed(0)} MB (the baseline)`);
       result.baselineRssKb.set(client.key, one.maxRssKb);
     }
     for (const n of sizes) {
-      const eligible = clients.filter((client) => {
-        if (!client.concurrent && (n > 100 || !options.long)) {
-          result.skipped.push(
-            `${client.label} at ${n.toLocaleString('en')}: it downloads one poem after another (${((n * scaleIdealMs) / 1000).toFixed(0)} s)` +
-              (n > 100 ? '; run at 100 only' : '; only with --long'),
-          );
-          return false;
-        }
-        if (client.limit !== undefined && n > client.limit.downloads) {
-          result.skipped.push(`${client.label} at ${n.toLocaleString('en')}: ${client.limit.why}`);
-          return false;
-        }
-        return true;
-      });
+      const { eligible, skipped } = eligibleAt(n, clients, options.long);
+      result.skipped.push(...skipped);
       // The biggest burst is the noisiest (see acceptSpreadMs), and the machine's other
       // work comes and goes: run it in rounds, every client once per round, so that
       // each stage can be compared with the floor run of its own round.
@@ -109,7 +98,32 @@ export async function scale(
     }
   } finally {
     await server.close();
-    rmSync(dir, { recursive: true, force: true });
+    removeFolder(dir);
   }
   return result;
+}
+
+/** Which clients run at `n` downloads, and a note for each one that does not. */
+export function eligibleAt(n: number, clients: BenchClient[], long: boolean): { eligible: BenchClient[]; skipped: string[] } {
+  const skipped: string[] = [];
+  const eligible = clients.filter((client) => {
+    if (!client.concurrent && (n > 100 || !long)) {
+      skipped.push(
+        `${client.label} at ${n.toLocaleString('en')}: it downloads one poem after another (${((n * scaleIdealMs) / 1000).toFixed(0)} s)` +
+          (n > 100 ? '; run at 100 only' : '; only with --long'),
+      );
+      return false;
+    }
+    if (client.limit !== undefined && n > client.limit.downloads) {
+      skipped.push(`${client.label} at ${n.toLocaleString('en')}: ${client.limit.why}`);
+      return false;
+    }
+    return true;
+  });
+  return { eligible, skipped };
+}
+
+/** How many client runs scale() makes: one baseline per client, then each size's eligible clients, in rounds at 10,000. */
+export function scaleRuns(clients: BenchClient[], sizes: number[], options: { long: boolean; repeats: number }): number {
+  return clients.length + sizes.reduce((runs, n) => runs + eligibleAt(n, clients, options.long).eligible.length * (n >= 10_000 ? options.repeats : 1), 0);
 }

@@ -2,13 +2,14 @@
 // limits the speed. Each client's MB/s against the plain node:net read loop, and
 // the time for 50 MB against 100 MB: it must double, not quadruple (a client that
 // joins its buffer on every chunk is quadratic).
-import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { poetryDir, spawnServer } from '@slow-poetry/slow-server';
+import { removeFolder, temporaryFolder } from '@slow-poetry/cli-kit';
+import { poetryDir } from '@slow-poetry/slow-server';
 
 import { measureClient, type RunResult } from '../run.js';
+import { startStatsServer } from '../servers.js';
 import type { BenchClient } from '../stages.js';
 
 export const megabyte = 1_000_000;
@@ -22,14 +23,14 @@ export interface ThroughputRow {
 }
 
 export async function throughput(clients: BenchClient[], sizesMb: number[], log: (line: string) => void): Promise<ThroughputRow[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'slow-poetry-bench-throughput-'));
+  const dir = temporaryFolder('slow-poetry-bench-throughput-');
   const verse = readFileSync(join(poetryDir, 'ecstasy.txt'));
   const servers = [];
   try {
     for (const mb of sizesMb) {
       const file = join(dir, `poem-${mb}mb.txt`);
       writeBigPoem(file, verse, mb * megabyte);
-      servers.push({ mb, server: await spawnServer(['--num-bytes', String(chunkBytes), '--delay', '0', '--quiet', file]) });
+      servers.push({ mb, server: await startStatsServer({ poemFile: file, numBytes: chunkBytes, delay: 0, backlog: 511 }) });
     }
     const rows: ThroughputRow[] = [];
     for (const client of clients) {
@@ -51,7 +52,7 @@ export async function throughput(clients: BenchClient[], sizesMb: number[], log:
     return rows;
   } finally {
     await Promise.all(servers.map(({ server }) => server.close()));
-    rmSync(dir, { recursive: true, force: true });
+    removeFolder(dir);
   }
 }
 
