@@ -2,9 +2,11 @@
 // (stages 3 to 6), run against the stage's real `dist/cli.js` in a child
 // process and real servers on loopback. A stage's own options (stage 5's
 // --retries) are tested in the stage.
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { parseTrace } from '@slow-poetry/shared';
 import { afterEach, describe, expect, it as vitestIt } from 'vitest';
 
 import {
@@ -16,8 +18,12 @@ import {
   poem,
   scratchDir,
   serve,
+  sleep,
 } from './helpers.js';
-import { parseTrace } from '@slow-poetry/shared';
+import { defaultPackagesDir } from './stages.js';
+
+/** The repository's root, where `pnpm exec` finds every stage's command. */
+const rootDir = join(defaultPackagesDir, '..');
 
 export interface ClientCliUnderTest {
   /** e.g. 'get-poetry-callbacks': the name its usage and error lines start with. */
@@ -150,5 +156,41 @@ export function describeClientCli(client: ClientCliUnderTest, options: { expectF
       expect(readdirSync(out).sort()).toEqual(['task-1.txt', 'task-2.partial.txt']);
       expect(readFileSync(join(out, 'task-2.partial.txt')).equals(poem('ecstasy.txt').subarray(0, 30))).toBe(true);
     });
+
+    // The README runs the clients as `pnpm exec get-poetry-…`. A terminal's Ctrl-C
+    // reaches pnpm and the client at once; pnpm then sends the client SIGTERM as
+    // well and ends without waiting. The client must take the first signal and
+    // ignore the second, or its summary and partial files are lost. Only for a
+    // client linked at the repository's root, as every stage's is.
+    if (existsSync(join(rootDir, 'node_modules', '.bin', program))) {
+      it('on Ctrl-C through pnpm exec (pnpm adds a SIGTERM of its own) still prints the summary and saves the partial poems', async () => {
+        const stalled = await serve({ poem: poem('ecstasy.txt'), fault: { kind: 'stall', afterBytes: 30 } });
+        const out = scratch();
+        // A process group of its own, as a terminal's foreground job: Ctrl-C goes to every process in it.
+        const child = spawn('pnpm', ['exec', program, '--out', out, String(stalled.port)], {
+          cwd: rootDir,
+          detached: true,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stdout = '';
+        const stalledAt30 = new Promise<void>((resolve) =>
+          child.stdout.setEncoding('utf8').on('data', (text: string) => {
+            stdout += text;
+            if (stdout.includes('Task 1: got')) resolve();
+          }),
+        );
+        await stalledAt30;
+        await sleep(100);
+        process.kill(-child.pid!, 'SIGINT');
+        // 'close' waits for every writer of the pipes: pnpm ends first, the client after its last line.
+        await new Promise<void>((resolve) => child.once('close', () => resolve()));
+        const lines = stdout.split('\n').filter((line) => line !== '');
+        expect(lines.slice(-2)).toEqual([
+          `Task 1: failed to get poetry from 127.0.0.1:${stalled.port} after 30 bytes: interrupted (EINTERRUPTED): SIGINT`,
+          expect.stringMatching(new RegExp(`^Got 0 poems in ${duration}; 1 task failed$`)),
+        ]);
+        expect(readFileSync(join(out, 'task-1.partial.txt')).equals(poem('ecstasy.txt').subarray(0, 30))).toBe(true);
+      });
+    }
   });
 }
