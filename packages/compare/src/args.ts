@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 
 import { readInteger, readSeconds, UsageError } from '@slow-poetry/cli-kit';
+import { maxNumBytes } from '@slow-poetry/slow-server';
 
 import type { CompareOptions } from './compare.js';
 
@@ -19,7 +20,7 @@ Options:
   --stages LIST      the stages to run, e.g. 1,3,5 (default: every stage found)
   --poems LIST       poem files, comma-separated, one server each, instead of the tutorial's three
                      (a bare name is looked up in the repository's poetry/ folder)
-  --num-bytes N      bytes per chunk for every server (default: 30 for ecstasy.txt, 10 for the others)
+  --num-bytes N      bytes per chunk for every server, up to 16777216 (default: 30 for ecstasy.txt, 10 for the others)
   --delay SECONDS    seconds between chunks, before --speed (default: 0.1)
   --svg DIR          also write each stage's timeline and a combined figure as SVG into DIR
   --json             print the whole result as JSON (instead of the report)
@@ -63,7 +64,7 @@ export function parseCompareArgs(args: string[]): CliOptions | 'help' {
   const options: CliOptions = { json: values.json === true };
   if (values.speed !== undefined) options.speed = readPositive('--speed', values.speed, 'a number above zero, such as 10 or 0.5');
   if (values.delay !== undefined) options.delay = readPositive('--delay', values.delay, 'a number of seconds above zero, such as 0.1');
-  if (values['num-bytes'] !== undefined) options.numBytes = readInteger('--num-bytes', values['num-bytes'], 1);
+  if (values['num-bytes'] !== undefined) options.numBytes = readInteger('--num-bytes', values['num-bytes'], 1, maxNumBytes);
   if (values.width !== undefined) options.width = readInteger('--width', values.width, 40, 1000);
   if (values.stages !== undefined) {
     options.stages = values.stages.split(',').map((n) => readInteger('--stages', n.trim(), 0));

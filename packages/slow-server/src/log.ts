@@ -1,5 +1,6 @@
 // The server's console lines, as the tutorial's server prints them, plus a line
-// for each way a connection can end.
+// for each way a connection can end early, and for each time the server had to
+// defend itself.
 import type { SlowServer } from './server.js';
 
 export interface LogOptions {
@@ -19,9 +20,18 @@ export function logServer(server: SlowServer, { quiet = false, prefix = '', writ
     say(`${action} ${client.remote} after ${fault.afterBytes} bytes (fault injected)`);
   });
   server.on('end', (client, outcome, bytes, error) => {
-    if (outcome === 'gone') {
-      const why = (error as NodeJS.ErrnoException | undefined)?.code ?? 'closed the connection';
-      say(`${client.remote} went away after ${bytes} bytes: ${why}`);
-    }
+    if (outcome === 'gone') say(`${client.remote} went away after ${bytes} bytes: ${wentAwayReason(error)}`);
   });
+  server.on('refused', (remote, max) => say(`Too many connections: resetting ${remote} (at most ${max} at once)`));
+  server.on('trouble', (error) => say(`Trouble, still serving: ${error.message}`));
+}
+
+/**
+ * The system's error code (ECONNRESET, EPIPE) when there is one, else the
+ * error's message (the server's own "not reading for S s"); no error at all
+ * means the connection simply closed (so do unfinished ones when the server shuts down).
+ */
+function wentAwayReason(error: Error | undefined): string {
+  if (error === undefined) return 'closed the connection';
+  return (error as NodeJS.ErrnoException).code ?? error.message;
 }

@@ -3,7 +3,7 @@
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { closeOnSignal, exitStatus, readFactor, readInteger, runMain, UsageError } from '@slow-poetry/cli-kit';
+import { checkTimerSeconds, closeOnSignal, exitStatus, readFactor, readInteger, runMain, UsageError } from '@slow-poetry/cli-kit';
 import { logServer } from './log.js';
 import { tutorialBasePort, tutorialDelay, tutorialScene } from './poetry.js';
 import { startScene } from './scene.js';
@@ -42,6 +42,8 @@ async function main(): Promise<number | void> {
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   const basePort = values['base-port'] === undefined ? tutorialBasePort : readInteger('--base-port', values['base-port'], 0, 65533);
   const speed = values.speed === undefined ? 1 : readFactor('--speed', values.speed);
+  // A tiny speed makes a delay no timer can hold (the server would refuse it with a RangeError).
+  checkTimerSeconds(`the delay (${tutorialDelay} s ÷ --speed)`, tutorialDelay / speed);
   const host = values.iface ?? 'localhost';
 
   let scene;

@@ -2,28 +2,40 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-import { readInteger, readSeconds, UsageError } from '@slow-poetry/cli-kit';
-import { defaults, type Fault, type ServerOptions } from './server.js';
+import { readInteger, readPositiveSeconds, readSeconds, UsageError } from '@slow-poetry/cli-kit';
+import { defaultMaxConnections, fileDescriptorMargin } from './open-file-limit.js';
+import { defaults, maxNumBytes, type Fault, type ServerOptions } from './server.js';
+
+// Read once, as the program starts: the limit it starts with.
+const maxConnectionsDefault = defaultMaxConnections();
+const maxConnectionsHere = maxConnectionsDefault === Infinity ? 'none here: it cannot be read' : `${maxConnectionsDefault} here`;
 
 export const usage = `Usage: slowpoetry [options] POEM_FILE
 
 Serve POEM_FILE slowly: NUM bytes every DELAY seconds, then close the connection.
 
 Options:
-  --port N            port to listen on (default: 0, a free port chosen by the system)
-  --iface HOST        interface to listen on (default: localhost, i.e. 127.0.0.1)
-  --num-bytes N       bytes per chunk (default: ${defaults.numBytes})
-  --delay SECONDS     seconds between chunks (default: ${defaults.delay})
-  --one-at-a-time     serve one client at a time, as the tutorial's server does
-  --quiet             do not print a line per chunk
-  --reset-after N     fault: reset the connection after N bytes
-  --close-after N     fault: close cleanly after N bytes (looks like a whole, shorter poem)
-  --stall-after N     fault: send nothing more after N bytes, keep the connection open
-  --endless           send the poem over and over, never closing
-  --backlog N         listen backlog (default: ${defaults.backlog})
-  -h, --help          show this help
+  --port N                  port to listen on (default: 0, a free port chosen by the system)
+  --iface HOST              interface to listen on (default: localhost, i.e. 127.0.0.1)
+  --num-bytes N             bytes per chunk, 1 to ${maxNumBytes} (16 MiB) (default: ${defaults.numBytes})
+  --delay SECONDS           seconds between chunks (default: ${defaults.delay})
+  --one-at-a-time           serve one client at a time, as the tutorial's server does
+  --max-connections N       connections at once, waiting ones included; one more is reset
+                            (default: the open-file limit minus ${fileDescriptorMargin}, ${maxConnectionsHere})
+  --send-timeout SECONDS    reset a client whose kernel buffers stay full this long,
+                            as one that never reads (default: ${defaults.sendTimeout})
+  --quiet                   do not print a line per chunk
+  --reset-after N           fault: reset the connection after N bytes
+  --close-after N           fault: close cleanly after N bytes (looks like a whole, shorter poem)
+  --stall-after N           fault: send nothing more after N bytes, keep the connection open
+  --faults-for N            misbehave with the first N connections only, then serve whole poems
+                            (a server that fails once and then recovers; default: every connection)
+  --endless                 send the poem over and over, never closing
+  --backlog N               listen backlog (default: ${defaults.backlog})
+  -h, --help                show this help
 
-Exit status: 0 on a clean shutdown, 2 for bad input (options, poem file, port in use).`;
+Exit status: 0 on a clean shutdown (after Ctrl-C, SIGTERM or SIGHUP), 2 for bad input
+(options, poem file, port in use).`;
 
 export interface ServeCommand {
   poemFile: string;
@@ -46,8 +58,11 @@ export function parseServeArgs(args: string[]): ServeCommand | 'help' {
       'reset-after': { type: 'string' },
       'close-after': { type: 'string' },
       'stall-after': { type: 'string' },
+      'faults-for': { type: 'string' },
       endless: { type: 'boolean' },
       backlog: { type: 'string' },
+      'max-connections': { type: 'string' },
+      'send-timeout': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -62,15 +77,24 @@ export function parseServeArgs(args: string[]): ServeCommand | 'help' {
   const kind = faults[0];
   const fault: Fault | undefined =
     kind === undefined ? undefined : { kind, afterBytes: readInteger(`--${kind}-after`, values[`${kind}-after`]!, 0) };
+  if (values['faults-for'] !== undefined) {
+    if (fault === undefined) throw new UsageError('--faults-for needs a fault: --reset-after, --close-after or --stall-after');
+    fault.connections = readInteger('--faults-for', values['faults-for'], 1);
+  }
 
   const options: ServerOptions = {
     port: values.port === undefined ? 0 : readInteger('--port', values.port, 0, 65535),
     host: values.iface ?? defaults.host,
-    numBytes: values['num-bytes'] === undefined ? defaults.numBytes : readInteger('--num-bytes', values['num-bytes'], 1),
+    numBytes: values['num-bytes'] === undefined ? defaults.numBytes : readInteger('--num-bytes', values['num-bytes'], 1, maxNumBytes),
     delay: values.delay === undefined ? defaults.delay : readSeconds('--delay', values.delay),
     oneAtATime: values['one-at-a-time'] ?? false,
     endless: values.endless ?? false,
     backlog: values.backlog === undefined ? defaults.backlog : readInteger('--backlog', values.backlog, 1),
+    maxConnections:
+      values['max-connections'] === undefined ? maxConnectionsDefault : readInteger('--max-connections', values['max-connections'], 1),
+    // Above zero: at 0 s every client would be reset the first time the kernel's buffers were full.
+    sendTimeout:
+      values['send-timeout'] === undefined ? defaults.sendTimeout : readPositiveSeconds('--send-timeout', values['send-timeout']),
     fault,
     poem: readPoem(poemFile), // last: a bad option is reported before an unreadable file
   };

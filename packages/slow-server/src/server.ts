@@ -7,17 +7,27 @@
 // - The schedule does not drift. Chunk k leaves at (connection start + k × delay),
 //   so a download of n chunks ideally lasts (n − 1) × delay, however busy the
 //   process is. "Send, then sleep" would add every send's own cost to the next tick.
+//   Each connection's schedule is in send-poem.ts.
 // - Clients are served concurrently (each connection keeps its own schedule);
 //   `oneAtATime` brings back the original behaviour, where every other client
-//   waits until the current poem is done.
+//   waits until the current poem is done (take-turns.ts).
 //
 // It can also misbehave on request (`fault`), so that clients can be tested
 // against resets, truncated poems and stalls.
+//
+// And it stays up whatever its clients do. A client that never reads is reset
+// after `sendTimeout`; a connection beyond `maxConnections` is reset at once,
+// before the process runs out of file descriptors; an error on the listening
+// socket is reported as 'trouble' instead of ending the process.
 
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 
-import { chunksOf } from './chunks.js';
+import { maxTimerSeconds } from '@slow-poetry/cli-kit';
+import { preparePoem } from './chunks.js';
+import { defaultMaxConnections } from './open-file-limit.js';
+import { sendPoem, type Schedule } from './send-poem.js';
+import { everyoneAtOnce, oneAtATime, type Turns } from './take-turns.js';
 
 /** A way for the server to misbehave after `afterBytes` bytes of the poem. */
 export interface Fault {
@@ -29,6 +39,12 @@ export interface Fault {
    */
   kind: 'reset' | 'close' | 'stall';
   afterBytes: number;
+  /**
+   * Misbehave with the first this-many connections only; the ones after get the
+   * whole poem (a server that fails once, then recovers: for retries). Default:
+   * every connection.
+   */
+  connections?: number;
 }
 
 export interface ServerOptions {
@@ -38,7 +54,7 @@ export interface ServerOptions {
   port?: number;
   /** The interface to listen on. Default 'localhost', which means 127.0.0.1 here. */
   host?: string;
-  /** Bytes per chunk. Default 10. */
+  /** Bytes per chunk, from 1 to `maxNumBytes` (16 MiB). Default 10. */
   numBytes?: number;
   /** Seconds between chunks. Default 0.1. */
   delay?: number;
@@ -49,6 +65,13 @@ export interface ServerOptions {
   fault?: Fault;
   /** Listen backlog. Default 4096: at 511 (Node's default) a burst of connections overflows it. */
   backlog?: number;
+  /**
+   * Most connections at once (waiting ones included); one more is reset (TCP RST).
+   * Default: the open-file limit minus 64 where it can be read (Linux), else no limit (Infinity).
+   */
+  maxConnections?: number;
+  /** Seconds a client may leave the kernel's buffers full before it is reset. Default 30. */
+  sendTimeout?: number;
 }
 
 /** How a client's connection ended. */
@@ -56,8 +79,8 @@ export type Outcome =
   | 'complete' // the whole poem was sent and the connection closed
   | 'reset' // reset on purpose (fault)
   | 'truncated' // closed cleanly before the end of the poem (fault)
-  | 'stalled' // stalled on purpose, then closed by the server's own shutdown
-  | 'gone'; // the client went away (closed or reset) before the poem was done
+  | 'stalled' // stalled on purpose, then closed by the client or the server's own shutdown
+  | 'gone'; // closed before the poem was done: the client left, stopped reading, or the server shut down
 
 export interface ClientInfo {
   /** 1, 2, 3… in order of arrival. */
@@ -69,33 +92,48 @@ export interface ClientInfo {
 export interface ServerEvents {
   /** A client connected and its poem starts now (with `oneAtATime`, when its turn comes). */
   client: [client: ClientInfo];
-  /** A chunk was handed to the kernel. `lateMs`: how long after its scheduled time. */
-  chunk: [client: ClientInfo, bytes: number, lateMs: number];
+  /**
+   * A chunk was handed to the kernel. `lateMs`: how long after its scheduled time.
+   * `data`: the chunk itself, a view of the poem as the server prepared it once
+   * (never a copy); read it, do not change it.
+   */
+  chunk: [client: ClientInfo, bytes: number, lateMs: number, data: Uint8Array];
   /** The client stopped reading and the kernel's buffers are full: the schedule waits. */
   backpressure: [client: ClientInfo];
   /** The server is about to misbehave as `fault` says. */
   fault: [client: ClientInfo, fault: Fault];
-  /** The connection ended. `error` is set when the client went away with an error. */
+  /**
+   * The connection ended. `error` is set when it ended with one: the system's
+   * (ECONNRESET, EPIPE) or the server's own for a client that stopped reading
+   * ("not reading for S s").
+   */
   end: [client: ClientInfo, outcome: Outcome, bytesSent: number, error?: Error];
+  /** A connection beyond `maxConnections` was reset at once. `remote` is 'HOST:PORT'. */
+  refused: [remote: string, maxConnections: number];
+  /** The listening socket reported an error (an accept that failed); the server carries on. */
+  trouble: [error: Error];
 }
 
 export interface SlowServer extends EventEmitter<ServerEvents> {
   readonly port: number;
   readonly host: string;
-  /** Clients connected right now. */
+  /** Clients connected right now (waiting ones included). */
   readonly connections: number;
+  /** The node:net server underneath, for what this interface leaves out. Use `close()` to close it. */
+  readonly listener: net.Server;
   /** Stop accepting, close every connection, resolve when all are gone. */
   close(): Promise<void>;
 }
 
-/** The least time between the last bytes and a reset on purpose (see endOfPoem). */
-const resetGraceMs = 20;
+/** The largest chunk: 16 MiB. An endless poem is laid out with a chunk's worth of itself to spare. */
+export const maxNumBytes = 16 * 1024 * 1024;
 
 export const defaults = {
   host: 'localhost',
   numBytes: 10,
   delay: 0.1,
   backlog: 4096,
+  sendTimeout: 30,
 } as const;
 
 /** The ideal duration, in seconds, of one download: the first chunk leaves at once. */
@@ -105,143 +143,102 @@ export function idealDuration(poemBytes: number, numBytes: number, delay: number
 }
 
 export async function startServer(options: ServerOptions): Promise<SlowServer> {
-  const numBytes = options.numBytes ?? defaults.numBytes;
-  const delayMs = (options.delay ?? defaults.delay) * 1000;
+  const { schedule, maxConnections } = settle(options);
   // 'localhost' may resolve to ::1 first; clients default to 127.0.0.1, so pin it.
   const host = options.host === undefined || options.host === 'localhost' ? '127.0.0.1' : options.host;
+  const turns = options.oneAtATime ? oneAtATime() : everyoneAtOnce();
   const sockets = new Set<net.Socket>();
-  const waiting: Array<() => void> = [];
-  let serving = false;
+  const events = new EventEmitter<ServerEvents>();
   let nextId = 1;
 
-  const events = new EventEmitter<ServerEvents>();
-  const server = net.createServer({ noDelay: true });
-
-  function serve(socket: net.Socket, client: ClientInfo, onEnd: () => void): void {
-    const chunks = chunksOf(options.poem, numBytes, {
-      endless: options.endless ?? false,
-      limit: options.fault?.afterBytes,
-    });
-    let start = 0; // set just before the first chunk leaves
-    let sent = 0;
-    let k = 0;
-    let timer: NodeJS.Timeout | undefined;
-    let finished = false;
-    let stalled = false;
-
-    const finish = (outcome: Outcome, error?: Error): void => {
-      if (finished) return;
-      finished = true;
-      clearTimeout(timer);
-      events.emit('end', client, outcome, sent, error);
-      onEnd();
-    };
-
-    socket.on('error', (error) => finish('gone', error));
-    socket.on('close', () => finish(stalled ? 'stalled' : 'gone'));
-    // The client's own bytes are not part of the protocol: read and drop them.
-    socket.on('data', () => {});
-
-    const sendNext = (): void => {
-      if (finished || !socket.writable) return finish('gone');
-      const next = chunks.next();
-      if (next.done) return endOfPoem();
-      const lateMs = performance.now() - (start + k * delayMs);
-      const flushed = socket.write(next.value);
-      sent += next.value.byteLength;
-      k += 1;
-      events.emit('chunk', client, next.value.byteLength, lateMs);
-      if (chunks.peekDone()) return endOfPoem();
-      if (flushed) return scheduleNext();
-      // A client that does not read makes the kernel's buffers fill up. Wait, as a
-      // blocking send would, then carry on with the schedule shifted by the wait.
-      events.emit('backpressure', client);
-      const pausedAt = performance.now();
-      socket.once('drain', () => {
-        start += performance.now() - pausedAt;
-        scheduleNext();
-      });
-    };
-
-    const scheduleNext = (): void => {
-      const due = start + k * delayMs;
-      timer = setTimeout(sendNext, Math.max(0, due - performance.now()));
-    };
-
-    const endOfPoem = (): void => {
-      const fault = options.fault;
-      if (fault === undefined || (fault.kind === 'close' && sent >= options.poem.byteLength)) {
-        socket.end(() => finish('complete'));
-        return;
-      }
-      events.emit('fault', client, fault);
-      if (fault.kind === 'reset') {
-        // Reset at the next tick (and no sooner than 20 ms), so that the client has
-        // read the bytes already sent before the reset arrives: a reset discards
-        // whatever is still in flight, and one that lands with the last bytes can
-        // reach the client as a plain end of stream.
-        timer = setTimeout(() => {
-          if (finished) return;
-          socket.resetAndDestroy();
-          finish('reset');
-        }, Math.max(delayMs, resetGraceMs));
-      } else if (fault.kind === 'close') {
-        socket.end(() => finish('truncated'));
-      } else {
-        stalled = true; // keep the connection open until the server closes
-      }
-    };
-
-    start = performance.now();
-    sendNext();
-  }
-
-  server.on('connection', (socket) => {
+  // allowHalfOpen: a client that closes its sending side (it has nothing to say)
+  // still gets its poem. Without it, Node would close ours in return, mid-poem.
+  const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
+    if (sockets.size >= maxConnections) return refuse(socket, maxConnections, events);
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {}); // reported by sendPoem; this covers a client that leaves while waiting
     const client: ClientInfo = { id: nextId++, remote: `${socket.remoteAddress}:${socket.remotePort}` };
-    socket.on('error', () => {}); // reported by serve(); this covers a client that leaves while queued
-    const begin = (): void => {
-      if (socket.destroyed) return next();
+    turns.wait(() => {
+      if (socket.destroyed) return turns.done(); // it left while waiting for its turn
       events.emit('client', client);
-      serve(socket, client, next);
-    };
-    if (!options.oneAtATime) return begin();
-    if (serving) waiting.push(begin);
-    else {
-      serving = true;
-      begin();
-    }
-  });
-
-  // With oneAtATime, the next queued client starts when the current one ends.
-  function next(): void {
-    if (!options.oneAtATime) return;
-    const begin = waiting.shift();
-    if (begin) begin();
-    else serving = false;
-  }
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ port: options.port ?? 0, host, backlog: options.backlog ?? defaults.backlog }, () => {
-      server.off('error', reject);
-      resolve();
+      const faulty = schedule.fault !== undefined && client.id <= (schedule.fault.connections ?? Infinity);
+      sendPoem(socket, client, faulty ? schedule : { ...schedule, fault: undefined }, events, () => turns.done());
     });
   });
 
+  const where = { port: options.port ?? 0, host, backlog: options.backlog ?? defaults.backlog };
+  await listen(server, where, (error) => events.emit('trouble', error));
+
   const address = server.address() as net.AddressInfo;
-  const close = async (): Promise<void> => {
-    waiting.length = 0;
-    const listening = new Promise<void>((resolve) => server.close(() => resolve()));
-    const closing = [...sockets].map((socket) => new Promise<void>((resolve) => socket.once('close', () => resolve())));
-    for (const socket of sockets) socket.destroy();
-    await Promise.all([listening, ...closing]);
-  };
   return Object.defineProperties(events, {
     port: { value: address.port, enumerable: true },
     host: { value: host, enumerable: true },
     connections: { get: () => sockets.size, enumerable: true },
-    close: { value: close },
+    listener: { value: server },
+    close: { value: () => closeAll(server, sockets, turns) },
   }) as SlowServer;
+}
+
+/**
+ * Fill in the defaults and check the numbers, so that a library caller gets a
+ * RangeError at once rather than a timer that fires at the wrong time (Node turns
+ * a delay it cannot hold into 1 ms) or a 16 GB buffer.
+ */
+function settle(options: ServerOptions): { schedule: Schedule; maxConnections: number } {
+  const numBytes = options.numBytes ?? defaults.numBytes;
+  if (!Number.isInteger(numBytes) || numBytes < 1 || numBytes > maxNumBytes) {
+    throw new RangeError(`numBytes must be a whole number from 1 to ${maxNumBytes}, not ${numBytes}`);
+  }
+  const delay = options.delay ?? defaults.delay;
+  if (!(delay >= 0 && delay <= maxTimerSeconds)) {
+    throw new RangeError(`delay must be a number of seconds from 0 to ${maxTimerSeconds}, not ${delay}`);
+  }
+  const sendTimeout = options.sendTimeout ?? defaults.sendTimeout;
+  if (!(sendTimeout > 0 && sendTimeout <= maxTimerSeconds)) {
+    throw new RangeError(`sendTimeout must be a number of seconds above 0, at most ${maxTimerSeconds}, not ${sendTimeout}`);
+  }
+  const maxConnections = options.maxConnections ?? defaultMaxConnections();
+  if (!(maxConnections === Infinity || (Number.isInteger(maxConnections) && maxConnections >= 1))) {
+    throw new RangeError(`maxConnections must be a whole number at least 1, or Infinity, not ${maxConnections}`);
+  }
+  const poem = preparePoem(options.poem, numBytes, { endless: options.endless ?? false });
+  return { schedule: { poem, delayMs: delay * 1000, fault: options.fault, sendTimeout }, maxConnections };
+}
+
+/**
+ * Turn a connection away with a reset. Closing it cleanly, as Node's own
+ * `server.maxConnections` does, would look to the client like a whole, empty poem.
+ */
+function refuse(socket: net.Socket, maxConnections: number, events: EventEmitter<ServerEvents>): void {
+  const remote = `${socket.remoteAddress}:${socket.remotePort}`;
+  socket.on('error', () => {}); // whatever happens to it now, it is no longer ours
+  socket.resetAndDestroy();
+  events.emit('refused', remote, maxConnections);
+}
+
+/**
+ * Listen, or reject with the reason (a port in use…). Once listening, an error
+ * on the listening socket (an accept that failed) no longer means the server
+ * cannot start: it goes to `onTrouble`, for as long as the server lives. A
+ * net.Server with no 'error' listener would throw it and end the process.
+ */
+function listen(server: net.Server, where: net.ListenOptions, onTrouble: (error: Error) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(where, () => {
+      server.off('error', reject);
+      server.on('error', onTrouble);
+      resolve();
+    });
+  });
+}
+
+/** Stop accepting, forget who is waiting, close every connection; resolve when all are gone. */
+async function closeAll(server: net.Server, sockets: Set<net.Socket>, turns: Turns): Promise<void> {
+  turns.clear();
+  const listening = new Promise<void>((resolve) => server.close(() => resolve()));
+  const closing = [...sockets].map((socket) => new Promise<void>((resolve) => socket.once('close', () => resolve())));
+  for (const socket of sockets) socket.destroy();
+  await Promise.all([listening, ...closing]);
 }

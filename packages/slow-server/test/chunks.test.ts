@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { chunksOf } from '../src/chunks.js';
+import { chunksFrom, chunksOf, preparePoem } from '../src/chunks.js';
 import { bytesOf } from './helpers.js';
 
 const all = (poem: Uint8Array, size: number, options = {}): number[][] => {
@@ -37,5 +37,37 @@ describe('chunksOf', () => {
 
   it('rejects a chunk size below one byte', () => {
     expect(() => chunksOf(bytesOf('abc'), 0)).toThrow(RangeError);
+  });
+});
+
+describe('preparePoem and chunksFrom', () => {
+  it('lay an endless poem out once, so that every chunk, wrapped or not, is a view of the same bytes and never a copy', () => {
+    const prepared = preparePoem(bytesOf('abc'), 2, { endless: true });
+    expect([...prepared.bytes]).toEqual([97, 98, 99, 97]); // the poem, then as much as a chunk reaches past its end
+    // Two connections, each with its own chunks, both cutting the one layout.
+    for (const chunks of [chunksFrom(prepared), chunksFrom(prepared)]) {
+      const seen = Array.from({ length: 5 }, () => chunks.next().value!);
+      expect(seen.map((chunk) => [...chunk])).toEqual([[97, 98], [99, 97], [98, 99], [97, 98], [99, 97]]);
+      for (const chunk of seen) expect(chunk.buffer).toBe(prepared.bytes.buffer);
+    }
+  });
+
+  it('repeat the poem as often as one chunk needs when a chunk is longer than the poem', () => {
+    const prepared = preparePoem(bytesOf('ab'), 5, { endless: true });
+    const chunks = chunksFrom(prepared);
+    const seen = Array.from({ length: 3 }, () => chunks.next().value!);
+    expect(seen.map((chunk) => new TextDecoder().decode(chunk))).toEqual(['ababa', 'babab', 'ababa']);
+    for (const chunk of seen) expect(chunk.buffer).toBe(prepared.bytes.buffer);
+  });
+
+  it('lay a poem sent once out as itself: its chunks are views of the poem', () => {
+    const poem = bytesOf('abcdefg');
+    const prepared = preparePoem(poem, 3);
+    expect(prepared.bytes).toBe(poem);
+    const chunks = chunksFrom(prepared, { limit: 5 });
+    const seen = [chunks.next().value!, chunks.next().value!];
+    expect(seen.map((chunk) => [...chunk])).toEqual([[97, 98, 99], [100, 101]]);
+    for (const chunk of seen) expect(chunk.buffer).toBe(poem.buffer);
+    expect(chunks.peekDone()).toBe(true);
   });
 });

@@ -1,8 +1,12 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { poetryDir } from '../src/poetry.js';
 import { sceneCliPath, serverCliPath, spawnServer, type ServerProcess } from '../src/spawn.js';
@@ -14,10 +18,46 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((server) => server.close()));
 });
 
+// A 16 MiB poem: more than the kernel's buffers hold for a client that never reads.
+let scratch = '';
+let bigPoemFile = '';
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'slow-server-cli-'));
+  bigPoemFile = join(scratch, 'big.txt');
+  writeFileSync(bigPoemFile, Buffer.alloc(16 << 20, 'a'));
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
 async function serve(...args: string[]): Promise<ServerProcess> {
   const server = await spawnServer(args);
   running.push(server);
   return server;
+}
+
+/** A process's stdout, line by line, as it comes. */
+function linesOf(child: ChildProcess): string[] {
+  const lines: string[] = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => lines.push(line));
+  return lines;
+}
+
+/** How a process ended: its exit status, or the signal that ended it. */
+async function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
+  return { code: child.exitCode, signal: child.signalCode };
+}
+
+/** spawn() arguments for slowpoetry ARGS in a shell that first lowers the limit on open files to `limit`. */
+function underFileLimit(limit: number, args: string[]): [string, string[]] {
+  return ['/bin/sh', ['-c', `ulimit -n ${limit} && exec "$0" "$@"`, process.execPath, serverCliPath, ...args]];
+}
+
+/** A client that connects and never reads. */
+function neverReads(port: number): net.Socket {
+  const socket = net.connect({ port, host: '127.0.0.1' });
+  socket.pause();
+  socket.on('error', () => {}); // the server resets it
+  return socket;
 }
 
 /** Wait until `lines` has one matching `pattern`. */
@@ -91,15 +131,112 @@ describe('the slowpoetry command', () => {
   it('logs a client that goes away mid-poem and goes on serving', async () => {
     const server = await serve('--num-bytes', '10', '--delay', '0.01', science);
     await download(server.port, '127.0.0.1', { destroyAfterBytes: 1 });
-    await lineMatching(server.lines, /^127\.0\.0\.1:\d+ went away after \d+ bytes/);
+    // The client closes with unread bytes in its buffers, so its kernel resets the connection,
+    // and the server learns of it on a read (ECONNRESET) or on its next write (EPIPE).
+    await lineMatching(server.lines, /^127\.0\.0\.1:\d+ went away after \d+ bytes: (ECONNRESET|EPIPE)$/);
     const whole = await download(server.port);
     expect(whole.bytes.byteLength).toBe(666);
+  });
+
+  it('resets a connection beyond --max-connections, so that its client sees ECONNRESET, and says so', async () => {
+    const server = await serve('--max-connections', '1', '--num-bytes', '50', '--delay', '0.02', science);
+    const first = download(server.port);
+    await lineMatching(server.lines, /wants poetry!$/);
+    const second = await download(server.port);
+    expect(second.error?.code).toBe('ECONNRESET');
+    expect(second.bytes.byteLength).toBe(0);
+    await lineMatching(server.lines, /^Too many connections: resetting 127\.0\.0\.1:\d+ \(at most 1 at once\)$/);
+    expect((await first).bytes.byteLength).toBe(666);
+  });
+
+  it.runIf(process.platform === 'linux')(
+    'defaults --max-connections to the open-file limit minus 64, and says how many in --help',
+    async () => {
+      // `ulimit -n 100` lowers both limits, so Node cannot raise its soft limit again: 100 − 64 = 36.
+      const help = spawnSync(...underFileLimit(100, ['--help']), { encoding: 'utf8' });
+      expect(help.stdout).toMatch(/\(default: the open-file limit minus 64, 36 here\)/);
+
+      const child = spawn(...underFileLimit(100, ['--quiet', '--delay', '1', science]), { stdio: ['ignore', 'pipe', 'pipe'] });
+      const lines = linesOf(child);
+      const clients: net.Socket[] = [];
+      try {
+        const port = Number(/on port (\d+)\./.exec(await lineMatching(lines, /^Serving /))![1]);
+        // 36 clients get their first chunk; the 37th is reset.
+        for (let i = 0; i < 36; i++) clients.push(net.connect({ port, host: '127.0.0.1' }).on('error', () => {}));
+        await Promise.all(clients.map((socket) => once(socket, 'data')));
+        const turnedAway = await download(port);
+        expect(turnedAway.error?.code).toBe('ECONNRESET');
+        await lineMatching(lines, /^Too many connections: resetting 127\.0\.0\.1:\d+ \(at most 36 at once\)$/);
+      } finally {
+        for (const socket of clients) socket.destroy();
+        child.kill('SIGTERM');
+        await exitOf(child);
+      }
+    },
+  );
+
+  it.runIf(process.platform === 'linux')(
+    'stays up when the process runs out of file descriptors, though clients beyond them get an empty poem and no error',
+    async () => {
+      // Why --max-connections has a default. Here 60 descriptors, about 20 of them
+      // Node's own, and no connection limit to stop short of them.
+      const args = ['--max-connections', '1000', '--quiet', '--num-bytes', '600', '--delay', '0.5', science];
+      const child = spawn(...underFileLimit(60, args), { stdio: ['ignore', 'pipe', 'pipe'] });
+      const lines = linesOf(child);
+      try {
+        const port = Number(/on port (\d+)\./.exec(await lineMatching(lines, /^Serving /))![1]);
+        const results = await Promise.all(Array.from({ length: 80 }, () => download(port)));
+        const whole = results.filter((result) => result.bytes.byteLength === 666);
+        const empty = results.filter((result) => result.bytes.byteLength === 0 && result.error === undefined);
+        expect(whole.length).toBeGreaterThan(10);
+        expect(empty.length).toBeGreaterThan(10);
+        expect(whole.length + empty.length).toBe(80);
+        expect(child.exitCode).toBeNull();
+        expect((await download(port)).bytes.byteLength).toBe(666);
+      } finally {
+        child.kill('SIGTERM');
+        await exitOf(child);
+      }
+    },
+  );
+
+  it('gives up on a client that never reads after --send-timeout, logs it as gone, and serves the next one', async () => {
+    const server = await serve('--one-at-a-time', '--send-timeout', '0.2', '--quiet', '--num-bytes', '1048576', bigPoemFile);
+    const idle = neverReads(server.port);
+    await lineMatching(server.lines, /wants poetry!$/);
+    const next = await download(server.port);
+    expect(next.bytes.byteLength).toBe(16 << 20);
+    await lineMatching(server.lines, /^127\.0\.0\.1:\d+ went away after \d+ bytes: not reading for 0\.2 s$/);
+    idle.destroy();
+  });
+
+  it('sends the whole poem to a client that closes its sending side at once, as nc -N does', async () => {
+    const server = await serve('--num-bytes', '100', '--delay', '0.001', science);
+    const received = await new Promise<number>((resolve, reject) => {
+      let bytes = 0;
+      const socket = net.connect({ port: server.port, host: '127.0.0.1', allowHalfOpen: true }, () => socket.end());
+      socket.on('data', (chunk) => (bytes += chunk.byteLength));
+      socket.on('end', () => resolve(bytes));
+      socket.on('error', reject);
+    });
+    expect(received).toBe(666);
   });
 
   it('prints its usage with --help and exits 0', () => {
     const result = spawnSync(process.execPath, [serverCliPath, '--help'], { encoding: 'utf8' });
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^Usage: slowpoetry \[options\] POEM_FILE/);
+  });
+
+  it('documents in the README table every option its --help lists, and no other', () => {
+    const help = spawnSync(process.execPath, [serverCliPath, '--help'], { encoding: 'utf8' }).stdout;
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const table = readme.slice(readme.indexOf('## Options'), readme.indexOf('\n## ', readme.indexOf('## Options') + 1));
+    const inHelp = [...help.matchAll(/^ {2}(?:-h, )?(--[\w-]+)/gm)].map((match) => match[1]).filter((option) => option !== '--help');
+    const inTable = [...table.matchAll(/^\| `(--[\w-]+)/gm)].map((match) => match[1]);
+    expect(inTable.sort()).toEqual(inHelp.sort());
+    expect(inHelp).toContain('--max-connections');
+    expect(inHelp).toContain('--send-timeout');
   });
 });
 
@@ -113,13 +250,22 @@ describe('bad input to slowpoetry', () => {
     [['--port', '-1', science], /option '--port' needs a value/],
     [['--delay=-1', science], /--delay takes a number of seconds, zero or more, not '-1'/],
     [['--delay', 'soon', science], /--delay takes a number of seconds/],
-    [['--num-bytes', '0', science], /--num-bytes takes a whole number at least 1, not '0'/],
+    [['--num-bytes', '0', science], /--num-bytes takes a whole number from 1 to 16777216, not '0'/],
+    [['--num-bytes', '16777217', science], /--num-bytes takes a whole number from 1 to 16777216, not '16777217'/],
     [['--num-bytes', '1.5', science], /--num-bytes takes a whole number/],
     [['--reset-after', '5', '--stall-after', '5', science], /at most one of/],
+    [['--faults-for', '1', science], /--faults-for needs a fault/],
+    [['--reset-after', '5', '--faults-for', '0', science], /--faults-for takes a whole number at least 1, not '0'/],
+    [['--max-connections', '0', science], /--max-connections takes a whole number at least 1, not '0'/],
+    [['--max-connections', 'lots', science], /--max-connections takes a whole number/],
+    [['--send-timeout', '0', science], /--send-timeout must be more than zero seconds/],
+    [['--send-timeout', 'soon', science], /--send-timeout takes a number of seconds/],
+    [['--send-timeout', '9999999', science], /--send-timeout is at most 2147483 seconds/],
     [['--frobnicate', science], /unknown option '--frobnicate'/],
     [[science, science], /expected one POEM_FILE/],
   ])('rejects %j with one line and exit status 2', (args, message) => {
-    const result = spawnSync(process.execPath, [serverCliPath, ...args], { encoding: 'utf8' });
+    // The timeout: input wrongly taken as good starts a server, which would never exit.
+    const result = spawnSync(process.execPath, [serverCliPath, ...args], { encoding: 'utf8', timeout: 10_000 });
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(message);
@@ -168,4 +314,45 @@ describe('the slowpoetry-scene command', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toBe("slowpoetry-scene: --speed takes a number above zero, such as 10 or 0.5, not '0'\n");
   });
+
+  it('rejects a --speed so small that no timer could wait the delay, with one line and exit status 2', () => {
+    const result = spawnSync(process.execPath, [sceneCliPath, '--speed', '0.00000001'], { encoding: 'utf8', timeout: 10_000 });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^slowpoetry-scene: the delay \(0\.1 s ÷ --speed\) is at most 2147483 seconds/);
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('stopping the servers', () => {
+  it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)(
+    'slowpoetry closes every connection on %s and exits with status 0',
+    async (signal) => {
+      const server = await spawnServer(['--num-bytes', '10', '--delay', '1', science]);
+      const cut = download(server.port);
+      await lineMatching(server.lines, /wants poetry!$/);
+      server.child.kill(signal);
+      expect(await exitOf(server.child)).toEqual({ code: 0, signal: null });
+      expect((await cut).bytes.byteLength).toBeLessThan(666);
+      // What the log says of a connection the shutdown cut short: it closed without an error.
+      expect(server.lines).toContainEqual(expect.stringMatching(/^127\.0\.0\.1:\d+ went away after \d+ bytes: closed the connection$/));
+    },
+  );
+
+  it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)(
+    'slowpoetry-scene stops its three servers on %s and exits with status 0',
+    async (signal) => {
+      const child = spawn(process.execPath, [sceneCliPath, '--base-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const lines = linesOf(child);
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+      await lineMatching(lines, /^Ready\./);
+      const port = Number(/on port (\d+)\./.exec(lines[0]!)![1]);
+      const cut = download(port);
+      await lineMatching(lines, /wants poetry!$/);
+      child.kill(signal);
+      expect(await exitOf(child)).toEqual({ code: 0, signal: null });
+      expect(stderr).toBe('');
+      expect((await cut).bytes.byteLength).toBeLessThan(2764);
+    },
+  );
 });

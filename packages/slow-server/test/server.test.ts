@@ -1,8 +1,10 @@
+import { once } from 'node:events';
 import net from 'node:net';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { idealDuration, startServer, type Outcome, type ServerOptions, type SlowServer } from '../src/server.js';
+import { logServer } from '../src/log.js';
+import { idealDuration, maxNumBytes, startServer, type Outcome, type ServerOptions, type SlowServer } from '../src/server.js';
 import { bytesOf, download, sleep } from './helpers.js';
 
 const poem = bytesOf('Science! true daughter of Old Time thou art!\nWho alterest all things with thy peering eyes.\n');
@@ -17,6 +19,21 @@ async function serve(options: Partial<ServerOptions> = {}): Promise<SlowServer> 
 function nextEnd(server: SlowServer): Promise<{ outcome: Outcome; bytes: number }> {
   return new Promise((resolve) => server.once('end', (_client, outcome, bytes) => resolve({ outcome, bytes })));
 }
+
+/** A client that connects and never reads: past a few kilobytes, the kernel's buffers fill up. */
+function neverReads(port: number): net.Socket {
+  const socket = net.connect({ port, host: '127.0.0.1' });
+  socket.pause();
+  socket.on('error', () => {}); // the server may reset it
+  return socket;
+}
+
+/** A poem of `bytes` bytes, too big for the kernel's buffers on loopback when nobody reads. */
+const bigPoem = (bytes: number): Uint8Array => new Uint8Array(bytes).fill(0x61);
+
+/** `promise`, or undefined if it takes more than `ms`: a test fails on the value instead of timing out. */
+const within = <T>(ms: number, promise: Promise<T>): Promise<T | undefined> =>
+  Promise.race([promise, sleep(ms).then(() => undefined)]);
 
 afterEach(async () => {
   await Promise.all(running.splice(0).map((server) => server.close()));
@@ -179,5 +196,204 @@ describe('the slow server', () => {
     expect(idealDuration(3003, 30, 0.1)).toBeCloseTo(10.0);
     expect(idealDuration(10, 10, 0.1)).toBe(0);
     expect(idealDuration(0, 10, 0.1)).toBe(0);
+  });
+});
+
+describe('what the slow server prepares once', () => {
+  it('sends an endless poem as views of one buffer prepared once for the whole server, never a copy per chunk', async () => {
+    // 50-byte chunks of a 94-byte poem: most chunks wrap around the poem's end.
+    const server = await serve({ endless: true, numBytes: 50, delay: 0.001 });
+    const sent: Uint8Array[] = [];
+    server.on('chunk', (_client, _bytes, _lateMs, data) => sent.push(data));
+    const results = await Promise.all([
+      download(server.port, '127.0.0.1', { destroyAfterBytes: poem.byteLength * 3 }),
+      download(server.port, '127.0.0.1', { destroyAfterBytes: poem.byteLength * 3 }),
+    ]);
+    const again = Buffer.concat([Buffer.from(poem), Buffer.from(poem), Buffer.from(poem)]);
+    for (const result of results) expect(result.bytes.subarray(0, again.byteLength).equals(again)).toBe(true);
+    expect(sent.length).toBeGreaterThanOrEqual(12); // 6 chunks or more per client
+    expect(new Set(sent.map((chunk) => chunk.buffer)).size).toBe(1);
+  });
+
+  it('sends a poem as views of the poem itself', async () => {
+    const server = await serve();
+    const sent: Uint8Array[] = [];
+    server.on('chunk', (_client, _bytes, _lateMs, data) => sent.push(data));
+    await download(server.port);
+    expect(sent).toHaveLength(Math.ceil(poem.byteLength / 10));
+    for (const chunk of sent) expect(chunk.buffer).toBe(poem.buffer);
+  });
+
+  it('takes chunks of up to 16 MiB and refuses anything it cannot honour with a RangeError', async () => {
+    expect(maxNumBytes).toBe(16_777_216);
+    const biggest = await serve({ numBytes: maxNumBytes, endless: true });
+    const result = await download(biggest.port, '127.0.0.1', { destroyAfterBytes: 1 });
+    expect(result.bytes.byteLength).toBeGreaterThan(0);
+    for (const bad of [
+      { numBytes: maxNumBytes + 1 },
+      { numBytes: 0 },
+      { numBytes: 1.5 },
+      { delay: -1 },
+      { delay: NaN },
+      { delay: 3e6 }, // beyond what a timer can wait
+      { sendTimeout: 0 },
+      { maxConnections: 0 },
+      { maxConnections: 2.5 },
+    ]) {
+      await expect(startServer({ poem, ...bad }), JSON.stringify(bad)).rejects.toThrow(RangeError);
+    }
+  });
+});
+
+describe('the slow server under trouble', () => {
+  it("reports an error on its listening socket as 'trouble', logs it in one line and goes on serving", async () => {
+    const server = await serve();
+    const lines: string[] = [];
+    logServer(server, { quiet: true, write: (line) => lines.push(line) });
+    const troubles: Error[] = [];
+    server.on('trouble', (error) => troubles.push(error));
+    // An accept that fails (ENFILE: the whole system is out of file descriptors)
+    // cannot be caused on demand, so the test hands the listening socket the
+    // error Node would emit. A net.Server with no 'error' listener throws it.
+    const error = Object.assign(new Error('accept ENFILE'), { code: 'ENFILE', errno: -23, syscall: 'accept' });
+    expect(() => server.listener.emit('error', error)).not.toThrow();
+    expect(troubles).toEqual([error]);
+    expect(lines).toEqual(['Trouble, still serving: accept ENFILE']);
+    const result = await download(server.port);
+    expect(result.bytes.equals(Buffer.from(poem))).toBe(true);
+  });
+
+  it('resets a connection beyond maxConnections, so that its client sees ECONNRESET instead of an empty poem', async () => {
+    const server = await serve({ maxConnections: 2, delay: 0.03 });
+    const refused: Array<[string, number]> = [];
+    server.on('refused', (remote, max) => refused.push([remote, max]));
+    const lines: string[] = [];
+    logServer(server, { quiet: true, write: (line) => lines.push(line) });
+    const served = [download(server.port), download(server.port)];
+    while (server.connections < 2) await sleep(5);
+    const turnedAway = await download(server.port);
+    expect(turnedAway.error?.code).toBe('ECONNRESET');
+    expect(turnedAway.bytes.byteLength).toBe(0);
+    expect(refused).toEqual([[expect.stringMatching(/^127\.0\.0\.1:\d+$/), 2]]);
+    expect(lines).toContainEqual(expect.stringMatching(/^Too many connections: resetting 127\.0\.0\.1:\d+ \(at most 2 at once\)$/));
+    for (const result of await Promise.all(served)) expect(result.bytes.equals(Buffer.from(poem))).toBe(true);
+    // Room again once the server's side of both connections has closed: the next client is served.
+    while (server.connections > 0) await sleep(5);
+    const later = await download(server.port);
+    expect(later.bytes.equals(Buffer.from(poem))).toBe(true);
+  });
+
+  it('counts the clients waiting for their turn towards maxConnections', async () => {
+    const server = await serve({ maxConnections: 2, delay: 0.03, oneAtATime: true });
+    const served = [download(server.port), download(server.port)];
+    while (server.connections < 2) await sleep(5);
+    const turnedAway = await download(server.port);
+    expect(turnedAway.error?.code).toBe('ECONNRESET');
+    for (const result of await Promise.all(served)) expect(result.bytes.equals(Buffer.from(poem))).toBe(true);
+  });
+
+  it('does not let a client that never reads delay the poem of a client beside it: each keeps its own schedule', async () => {
+    const big = bigPoem(4 << 20);
+    const server = await serve({ poem: big, numBytes: 256 << 10, delay: 0.02 }); // 16 chunks
+    const ideal = idealDuration(big.byteLength, 256 << 10, 0.02) * 1000;
+    const outcomes: Outcome[] = [];
+    server.on('end', (_client, outcome) => outcomes.push(outcome));
+    const idle = neverReads(server.port);
+    await once(server, 'client');
+    const result = await download(server.port);
+    expect(result.bytes.byteLength).toBe(big.byteLength);
+    expect(result.endedAt - result.connectedAt).toBeLessThan(ideal * 2);
+    expect(outcomes).toEqual(['complete']); // the idle client's poem is still stuck in its buffers
+    idle.destroy();
+  });
+
+  it('resets a client that leaves its buffers full for sendTimeout, so that one at a time the next client gets its turn', async () => {
+    const big = bigPoem(16 << 20);
+    const server = await serve({ poem: big, numBytes: 1 << 20, delay: 0, oneAtATime: true, sendTimeout: 0.2 });
+    const ends: Array<{ outcome: Outcome; error: Error | undefined }> = [];
+    server.on('end', (_client, outcome, _bytes, error) => ends.push({ outcome, error }));
+    const idle = neverReads(server.port);
+    await once(server, 'client');
+    const result = await within(5000, download(server.port)); // without the timeout: never
+    expect(result?.bytes.byteLength).toBe(big.byteLength);
+    expect(result!.arrivals[0]! - result!.connectedAt).toBeGreaterThan(150); // it did wait for its turn
+    expect(ends[0]).toEqual({ outcome: 'gone', error: new Error('not reading for 0.2 s') });
+    expect(ends[1]?.outcome).toBe('complete');
+    idle.destroy();
+  });
+
+  it('gives up on a client that never reads after sendTimeout when serving concurrently too', async () => {
+    const server = await serve({ poem: bigPoem(16 << 20), numBytes: 1 << 20, delay: 0, sendTimeout: 0.2 });
+    const ended = new Promise((resolve) => server.once('end', (_client, outcome, _bytes, error) => resolve({ outcome, error })));
+    const idle = neverReads(server.port);
+    expect(await within(3000, ended)).toEqual({ outcome: 'gone', error: new Error('not reading for 0.2 s') });
+    idle.destroy();
+  });
+
+  it("resets rather than use Node's own maxConnections, which closes the connection cleanly: an empty poem to the client", async () => {
+    const plain = net.createServer((socket) => setTimeout(() => socket.end('a poem'), 100));
+    plain.maxConnections = 1;
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (plain.address() as net.AddressInfo).port;
+      const first = download(port);
+      await sleep(30);
+      const second = await download(port);
+      expect(second.error).toBeUndefined(); // no error: nothing tells this client it was turned away
+      expect(second.bytes.byteLength).toBe(0);
+      expect((await first).bytes.toString()).toBe('a poem');
+    } finally {
+      plain.close();
+    }
+  });
+
+  it('keeps sending to a client that closes its sending side right after connecting, to the end of the poem', async () => {
+    const server = await serve({ delay: 0.002 });
+    const ended = nextEnd(server);
+    const received = await new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      // allowHalfOpen: the client's socket stays readable after its own end(), as `nc -N` does.
+      const socket = net.connect({ port: server.port, host: '127.0.0.1', allowHalfOpen: true }, () => socket.end());
+      socket.on('data', (chunk) => chunks.push(chunk));
+      socket.on('end', () => resolve(Buffer.concat(chunks)));
+      socket.on('error', reject);
+    });
+    expect(received.equals(Buffer.from(poem))).toBe(true);
+    expect(await ended).toEqual({ outcome: 'complete', bytes: poem.byteLength });
+  });
+
+  it('ends a stalled connection when its client closes during the stall, and counts it as stalled', async () => {
+    const server = await serve({ fault: { kind: 'stall', afterBytes: 25 } });
+    const ended = nextEnd(server);
+    const result = await download(server.port, '127.0.0.1', { destroyAfterBytes: 25 });
+    expect(result.bytes.byteLength).toBe(25);
+    expect(await within(2000, ended)).toEqual({ outcome: 'stalled', bytes: 25 });
+    expect(server.connections).toBe(0);
+  });
+});
+
+describe('one at a time, as the README tells it', () => {
+  it('takes about the sum for three downloads from one oneAtATime server, and about the longest from three servers', async () => {
+    const ideal = idealDuration(poem.byteLength, 10, 0.02) * 1000; // 10 chunks: 180 ms
+    const timed = async (ports: number[]): Promise<number> => {
+      const started = performance.now();
+      const results = await Promise.all(ports.map((port) => download(port)));
+      for (const result of results) expect(result.bytes.equals(Buffer.from(poem))).toBe(true);
+      return performance.now() - started;
+    };
+    const shared = await serve({ delay: 0.02, oneAtATime: true });
+    const own = await Promise.all([1, 2, 3].map(() => serve({ delay: 0.02, oneAtATime: true })));
+    const oneServer = await timed([shared.port, shared.port, shared.port]);
+    const threeServers = await timed(own.map((server) => server.port));
+    expect(oneServer).toBeGreaterThan(ideal * 3 * 0.95); // the sum, as a blocking client would take
+    expect(threeServers).toBeLessThan(ideal * 2); // the longest: nobody waits for anybody
+  });
+  it('misbehaves with the first N connections only when the fault says so, then serves whole poems', async () => {
+    const server = await serve({ fault: { kind: 'reset', afterBytes: 20, connections: 1 }, delay: 0.03 });
+    const first = await download(server.port);
+    const second = await download(server.port);
+    expect((first.error as NodeJS.ErrnoException | undefined)?.code).toBe('ECONNRESET');
+    expect(second.error).toBeUndefined();
+    expect(second.bytes.equals(Buffer.from(poem))).toBe(true);
   });
 });
