@@ -6,20 +6,31 @@
 // they are all over.
 import { setMaxListeners } from 'node:events';
 
-import { LiveReport, runClient, Session, type ClientProgram, type TaskRecord } from '@slow-poetry/shared';
+import {
+  LiveReport,
+  readTaskGroupArgs,
+  runClient,
+  Session,
+  taskGroupOptions,
+  type ClientProgram,
+  type TaskRecord,
+} from '@slow-poetry/shared';
 
 import { getPoetry, type GetPoetryOptions } from './get-poetry.js';
 
 const program: ClientProgram = {
   name: 'get-poetry-callbacks',
   summary: "Download a poem from each address, all at once, with callbacks on Node's event loop.",
+  options: { ...taskGroupOptions },
 };
 
 runClient(program, async (args) => {
+  const { failFast, concurrency } = readTaskGroupArgs(args);
   const session = new Session('callbacks', args);
   const live = new LiveReport(session); // the lines, --out, the trace, a stop signal's partials, | head
 
   // Ctrl-C (or SIGTERM, SIGHUP): the report says what each unfinished task got so far; we cancel every download.
+  // --fail-fast cancels them through the same controller.
   const controller = new AbortController();
   setMaxListeners(session.tasks.length, controller.signal); // one 'abort' listener per download, on purpose
   live.onStopSignal(() => controller.abort());
@@ -32,17 +43,32 @@ runClient(program, async (args) => {
     onChunk: (chunk) => live.chunk(task, chunk),
   });
 
-  // Start every download; each calls back on its own, in whatever order the
-  // servers finish. Nothing tells us when they are *all* over: we count.
+  // Start the first `concurrency` downloads (every one, by default); each calls
+  // back on its own, in whatever order the servers finish, and starts the next
+  // one in line. Nothing tells us when they are *all* over: we count.
   return new Promise<number>((resolve) => {
+    const waiting = [...session.tasks]; // the queue: tasks not started yet, in order
     let over = 0;
-    for (const task of session.tasks) {
+    const startNext = (): void => {
+      const task = waiting.shift();
+      if (task === undefined) return;
+      task.start();
       getPoetry(task.address, options(task), (err, poem) => {
         if (err) live.failed(task, err);
         else live.done(task, poem!);
         over += 1;
-        if (over === session.tasks.length) resolve(live.end());
+        if (over === session.tasks.length) return resolve(live.end());
+        if (err && failFast && !controller.signal.aborted) {
+          // Every other download calls back with an AbortError: those under way
+          // before abort() returns (this one has counted itself already), those
+          // still waiting as they start.
+          live.failFast(task);
+          controller.abort();
+        }
+        startNext();
       });
-    }
+    };
+    const first = Math.min(concurrency, waiting.length);
+    for (let i = 0; i < first; i += 1) startNext();
   });
 });

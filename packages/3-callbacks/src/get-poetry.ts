@@ -16,8 +16,12 @@
 //
 // What it costs: the caller's code is cut in two (before the call, and inside the
 // callback), errors never reach a try/catch, and "when are all the downloads
-// done?" is bookkeeping the caller writes by hand (see cli.ts). Stage 4 turns the
-// callback into a value, a Promise, that can be awaited and combined.
+// done?" is bookkeeping the caller writes by hand (see cli.ts). And the caller
+// hands its code over on trust: that it is called once, never twice, and never
+// before getPoetry has returned (finish() and process.nextTick below keep those
+// promises; the README's exercises break them). Stage 4 lets the caller write its
+// steps in order again, in a generator; stage 5 turns the callback into a value,
+// a Promise, that can be awaited and combined.
 import net from 'node:net';
 
 import { abortError, poemTooLongError, timeoutError, type Address } from '@slow-poetry/shared';
@@ -50,8 +54,9 @@ export function getPoetry(
   const { timeout, maxBytes, signal } = options;
 
   if (signal?.aborted) {
-    // Cancelled before it started: no connection. Still call back later, never
-    // before getPoetry has returned (Node's rule for callback APIs).
+    // Cancelled before it started (with --concurrency, every download still in
+    // the queue when --fail-fast aborts ends here): no connection. Still call
+    // back later, never before getPoetry has returned (Node's rule for callback APIs).
     process.nextTick(() => callback(abortError(signal.reason)));
     return;
   }
