@@ -356,3 +356,27 @@ describe('stopping the servers', () => {
     },
   );
 });
+
+describe('pnpm servers', () => {
+  // The root script runs the scene for a person at a terminal. Ctrl-C there goes
+  // to every process of the foreground job — pnpm, its shell, the scene — so it is
+  // sent here to a process group of its own. The script execs the scene (no shell
+  // left to turn a signal into a failure), and the scene ends with 0 when asked
+  // to stop, so pnpm has nothing to report.
+  it('stops on Ctrl-C with status 0 and no "ELIFECYCLE Command failed" from pnpm', async () => {
+    const root = join(poetryDir, '..');
+    const child = spawn('pnpm', ['servers', '--base-port', '0'], { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (output += text));
+    await new Promise<void>((resolve) =>
+      child.stdout.setEncoding('utf8').on('data', (text: string) => {
+        output += text;
+        if (output.includes('Ready.')) resolve();
+      }),
+    );
+    process.kill(-child.pid!, 'SIGINT');
+    const [code] = (await once(child, 'close')) as [number | null];
+    expect(code).toBe(0);
+    expect(output).not.toMatch(/ELIFECYCLE/);
+  }, 120_000);
+});
