@@ -6,36 +6,49 @@
 // they are all over.
 import { setMaxListeners } from 'node:events';
 
-import { LiveReport, runClient, Session, type ClientProgram, type TaskRecord } from '@slow-poetry/shared';
+import {
+  LiveReport,
+  readTaskGroupArgs,
+  runClient,
+  Session,
+  taskGroupOptions,
+  type ClientProgram,
+  type TaskRecord,
+} from '@slow-poetry/shared';
 
 import { getPoetry, type GetPoetryOptions } from './get-poetry.js';
+import { TaskGroup } from './task-group.js';
 
 const program: ClientProgram = {
   name: 'get-poetry-promises',
   summary: "Download a poem from each address, all at once, with promises on Node's event loop.",
+  options: { ...taskGroupOptions }, // --fail-fast, --concurrency N
 };
 
 runClient(program, async (args) => {
   const session = new Session('promises', args);
   const live = new LiveReport(session); // the lines, --out, the trace, a stop signal's partials, | head
 
-  // Ctrl-C (or SIGTERM, SIGHUP): the report says what each unfinished task got so far; we cancel every download.
-  const controller = new AbortController();
-  setMaxListeners(session.tasks.length, controller.signal); // one 'abort' listener per download, on purpose
-  live.onStopSignal(() => controller.abort());
+  // One cancellation scope for the whole run: every download gets the group's signal.
+  // Ctrl-C (or SIGTERM, SIGHUP) cancels the group: the report says what each unfinished task got
+  // so far. With --fail-fast, the first failure cancels it too; --concurrency N runs N at a time.
+  const group = new TaskGroup<TaskRecord>({ ...readTaskGroupArgs(args), beforeCancelling: (first) => live.failFast(first) });
+  setMaxListeners(session.tasks.length, group.signal); // one 'abort' listener per download, on purpose
+  live.onStopSignal(() => group.cancel());
 
-  const options = (task: TaskRecord): GetPoetryOptions => ({
+  const options = (task: TaskRecord, signal: AbortSignal): GetPoetryOptions => ({
     timeout: args.timeout,
     maxBytes: args.maxBytes,
-    signal: controller.signal,
+    signal,
     onConnect: () => task.connected(),
     onChunk: (chunk) => live.chunk(task, chunk),
   });
 
-  // Start every download; each promise settles on its own, in whatever order the
-  // servers finish. The promises themselves know when they are *all* over.
+  // Start every download (each waits for its turn in the group); each promise settles
+  // on its own, in whatever order the servers finish. The promises themselves know
+  // when they are *all* over: allSettled waits for every one, cancelled ones included.
   const downloads = session.tasks.map((task) =>
-    getPoetry(task.address, options(task)).then(
+    group.run(task, (signal) => getPoetry(task.address, options(task, signal))).then(
       (poem) => live.done(task, poem),
       (err: unknown) => live.failed(task, err),
     ),

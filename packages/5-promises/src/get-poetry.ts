@@ -1,17 +1,19 @@
 // Stage 5: promises, async/await, and async iterables.
 //
-// Stage 3's getPoetry returned nothing and called back later. Here it returns a
-// value at once: a Promise, a placeholder for the poem that will arrive. Nothing
-// has been downloaded yet when the call returns, but the caller holds something
-// it can pass around, combine (Promise.allSettled waits for every download) and
-// `await`, so that asynchronous code reads top to bottom again, with errors as
-// exceptions and try/catch/finally instead of an `err` argument.
+// Stage 4 built two things by hand: a Future, a value that is not there yet, and
+// run(), which drove a generator from one `yield` to the next as what it waited
+// for arrived. Both are in the language: a Promise is the Future (its reactions
+// run from a microtask; `then` returns a new promise), and `async`/`await` is run()
+// with `yield`. So getPoetry is an ordinary async function: it returns a Promise
+// of the poem at once, which the caller can pass around, combine
+// (Promise.allSettled waits for every download) and `await`, with errors as
+// exceptions and try/catch/finally.
 //
 // The poem itself comes from poetryChunks(), an async iterable of the chunks: the
-// caller *pulls* each chunk with `for await`. Pulling gives two things a callback
-// cannot: the socket reads only as fast as the consumer asks (a slow consumer
-// makes the server's sends back up, instead of the poem piling up in memory), and
-// leaving the loop early (break, return, throw) closes the socket.
+// caller *pulls* each chunk with `for await`. Pulling gives two things a bare
+// 'data' handler does not: the socket reads only as far ahead as its buffer allows
+// (a slow consumer makes the server's sends back up, instead of the poem piling up
+// in memory), and leaving the loop early (break, return, throw) closes the socket.
 //
 // What it costs: a Promise settles once, so it can carry the poem but not the
 // progress (that needs a hook, onChunk, or the iterator), and it cannot be
@@ -70,12 +72,17 @@ export async function* poetryChunks(address: Address, options: PoetryChunksOptio
     await once(socket, 'connect'); // rejects with the socket's error (refused, timed out, aborted)
     options.onConnect?.();
     let bytes = 0;
-    // A socket is an async iterable of Buffers. It reads from the kernel only while
-    // its small internal buffer has room, i.e. only as fast as we pull.
+    // A socket is an async iterable of Buffers. It reads from the kernel while its
+    // buffer is below its high-water mark (16 KiB on Node 20, 64 KiB from Node 22),
+    // then waits for us to pull: a slow consumer slows the server down.
     for await (const chunk of socket as AsyncIterable<Buffer>) {
       bytes += chunk.byteLength;
       if (maxBytes !== undefined && bytes > maxBytes) throw poemTooLongError(maxBytes);
-      // While the consumer holds the chunk, the time is theirs, not the server's silence.
+      // While the consumer holds the chunk, the socket goes on reading into its buffer,
+      // and each read restarts the idle timer; once the poem is all in, or the buffer is
+      // full, the reads stop and the timer would run out on the consumer's time. Off
+      // while the consumer works, on again when it asks for more: the timeout measures
+      // the server's silence only.
       if (timeout !== undefined) socket.setTimeout(0);
       yield chunk;
       if (timeout !== undefined) socket.setTimeout(timeout * 1000);

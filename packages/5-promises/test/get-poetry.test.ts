@@ -92,6 +92,23 @@ describe('getPoetry returning a promise', () => {
     expect(server.connections).toBe(0);
   });
 
+  it('awaits one download at a time in a loop (exercise 2): the sum of the download times, where starting them all takes the slowest', async () => {
+    // Three downloads of about 0.12 s each (science.txt, 100-byte chunks 0.02 s apart).
+    const servers = await Promise.all([1, 2, 3].map(() => serve({ poem: poem('science.txt'), numBytes: 100, delay: 0.02 })));
+    const one = 6 * 0.02 * 1000;
+    let started = performance.now();
+    const poems: Uint8Array[] = [];
+    for (const server of servers) poems.push(await getPoetry(server.address));
+    const inTurn = performance.now() - started;
+    started = performance.now();
+    await Promise.all(servers.map((server) => getPoetry(server.address)));
+    const atOnce = performance.now() - started;
+    expect(poems.every((p) => Buffer.from(p).equals(poem('science.txt')))).toBe(true);
+    expect(inTurn).toBeGreaterThanOrEqual(3 * one * 0.95);
+    expect(atOnce).toBeGreaterThanOrEqual(one * 0.95);
+    expect(atOnce).toBeLessThan(inTurn / 2); // about one download, where the loop took three
+  });
+
   it('fails a stalled download with ETIMEDOUT, closes the socket and lets the process exit', async () => {
     const server = await serveProcess(['--num-bytes', '10', '--delay', '0.005', '--quiet', '--stall-after', '30', poemPath('science.txt')]);
     const run = await runScript(`

@@ -17,8 +17,9 @@ import { defaultPackagesDir } from '../src/stages.js';
 const root = join(defaultPackagesDir, '..');
 const readmes = [
   join(root, 'README.md'),
-  ...readdirSync(defaultPackagesDir)
-    .map((entry) => join(defaultPackagesDir, entry))
+  ...readdirSync(defaultPackagesDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => join(defaultPackagesDir, entry.name))
     .flatMap((dir) => readdirSync(dir).filter((file) => file.endsWith('.md')).map((file) => join(dir, file))),
 ].filter((path) => existsSync(path));
 
