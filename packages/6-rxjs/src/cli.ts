@@ -5,7 +5,16 @@
 // one part that changes: how the downloads are started and how we learn that
 // they are all over.
 import { onStopSignal, readInteger, type StopSignal } from '@slow-poetry/cli-kit';
-import { describeError, LiveReport, runClient, Session, type ClientProgram, type TaskRecord } from '@slow-poetry/shared';
+import {
+  describeError,
+  LiveReport,
+  readTaskGroupArgs,
+  runClient,
+  Session,
+  taskGroupOptions,
+  type ClientProgram,
+  type TaskRecord,
+} from '@slow-poetry/shared';
 import {
   catchError,
   defer,
@@ -18,6 +27,7 @@ import {
   retry,
   takeUntil,
   tap,
+  throwError,
   timer,
   toArray,
 } from 'rxjs';
@@ -28,10 +38,14 @@ import { idleTimeout, limitBytes } from './operators.js';
 const program: ClientProgram = {
   name: 'get-poetry-rxjs',
   summary: "Download a poem from each address, all at once, with RxJS Observables on Node's event loop.",
-  options: { retries: { type: 'string', help: '--retries N         try a failed task again, up to N times (default 0)' } },
+  options: {
+    ...taskGroupOptions, // --fail-fast, --concurrency N
+    retries: { type: 'string', help: '--retries N         try a failed task again, up to N times (default 0)' },
+  },
 };
 
 runClient(program, async (args) => {
+  const { failFast, concurrency } = readTaskGroupArgs(args);
   const retries = readInteger('--retries', (args.extra['retries'] as string | undefined) ?? '0', 0);
   const session = new Session('rxjs', args);
   const live = new LiveReport(session); // the lines, --out, the trace, a stop signal's partials, | head
@@ -67,12 +81,26 @@ runClient(program, async (args) => {
       map((poem) => live.done(task, poem)),
       catchError((err: unknown) => {
         live.failed(task, err);
-        return EMPTY; // one failed task must not end the others
+        // An error that reaches merge ends every other download: RxJS fails fast
+        // by default. Unless we want that (--fail-fast), a failure stops here.
+        if (!failFast) return EMPTY;
+        live.failFast(task); // from now on, the others' ends are reported as cancellations
+        return throwError(() => err); // on to merge
       }),
     );
 
-  // Start every download at once (merge subscribes to all of them); a stop signal
-  // unsubscribes, which closes every socket. Resolves when every task is over.
-  await lastValueFrom(merge(...session.tasks.map(download)).pipe(takeUntil(stopped$)), { defaultValue: undefined });
+  // Start the downloads: merge subscribes to every one at once, or to
+  // `concurrency` at a time (the others wait their turn, in order, unconnected).
+  // An error that reaches it (--fail-fast) or a stop signal (takeUntil)
+  // unsubscribes every download still running, which closes its socket.
+  // Resolves when every task is over.
+  const downloads$ = merge(...session.tasks.map(download), concurrency).pipe(
+    takeUntil(stopped$),
+    catchError(() => {
+      live.cancelUnfinished(); // unsubscribed downloads never report back: they were cancelled
+      return EMPTY;
+    }),
+  );
+  await lastValueFrom(downloads$, { defaultValue: undefined });
   return live.end();
 });

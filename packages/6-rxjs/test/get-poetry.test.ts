@@ -14,7 +14,7 @@ import {
   type StageUnderTest,
   type TaskOutcome,
 } from '@slow-poetry/test-kit';
-import { lastValueFrom, map, pipe, retry, toArray, type Observable } from 'rxjs';
+import { EmptyError, last, lastValueFrom, map, merge, pipe, retry, scan, share, shareReplay, tap, toArray, type Observable, type Subscription } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { getPoetry } from '../src/get-poetry.js';
@@ -118,7 +118,7 @@ describe('getPoetry returning a cold Observable', () => {
   it('closes the socket when the timeout operator fires, so the server sees the client leave', async () => {
     const server = await serve({ poem: poem('science.txt'), fault: { kind: 'stall', afterBytes: 20 } });
     const left = nextEnd(server);
-    await expect(wholePoem(getPoetry(server.address).pipe(idleTimeout(0.05)))).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+    await expect(wholePoem(getPoetry(server.address).pipe(idleTimeout(0.2)))).rejects.toMatchObject({ code: 'ETIMEDOUT' });
     // 'stalled' is the server's word for a stalled connection that closed; the server is still up, so the client closed it.
     expect((await left).outcome).toBe('stalled');
     expect(server.connections).toBe(0);
@@ -135,5 +135,108 @@ describe('getPoetry returning a cold Observable', () => {
     expect(run.code).toBe(0);
     // The server keeps the connection open forever: only a closed socket lets the script end.
     expect(run.ms).toBeLessThan(5000);
+  });
+});
+
+describe('push, without backpressure', () => {
+  it('pushes chunks as fast as the socket delivers them, however slowly the subscriber handles them', async () => {
+    // Stage 5's pulling consumer holds at most one 64 KiB chunk while it works on one: the server has to wait.
+    const server = await serve({ poem: Buffer.alloc(64 * 1024, 'x'), numBytes: 64 * 1024, delay: 0.001, endless: true });
+    const left = nextEnd(server);
+    const waiting: Uint8Array[] = [];
+    let handled = 0;
+    let pushedBytes = 0;
+    const subscription = getPoetry(server.address).subscribe((chunk) => {
+      pushedBytes += chunk.byteLength;
+      waiting.push(chunk); // next() cannot say "wait": all a slow subscriber can do is queue
+    });
+    // The subscriber's work: 50 ms a chunk, for 300 ms.
+    for (let t = 0; t < 6; t++) {
+      await sleep(50);
+      if (waiting.shift() !== undefined) handled += 1;
+    }
+    subscription.unsubscribe();
+    expect(handled).toBeLessThanOrEqual(6);
+    expect(pushedBytes).toBeGreaterThan(20 * 64 * 1024); // pushed all the same: more than 20 chunks' worth
+    expect(waiting.length).toBeGreaterThan(handled);
+    expect((await left).outcome).toBe('gone');
+  });
+});
+
+describe('merge', () => {
+  it('closes every download\'s socket when its subscriber unsubscribes', async () => {
+    const servers = await Promise.all([1, 2, 3].map(() => serve({ poem: poem('ecstasy.txt'), delay: 0.01 })));
+    const ends = servers.map(nextEnd);
+    let chunks = 0;
+    await new Promise<void>((resolve) => {
+      const subscription = merge(...servers.map((server) => getPoetry(server.address))).subscribe(() => {
+        if (++chunks < 6) return;
+        subscription.unsubscribe(); // one unsubscribe, three sockets
+        resolve();
+      });
+    });
+    for (const end of await Promise.all(ends)) {
+      expect(end.outcome).toBe('gone');
+      expect(end.bytesSent).toBeLessThan(poem('ecstasy.txt').byteLength);
+    }
+  });
+
+  it('unsubscribes every other download at the first error, with no catchError of their own: their sockets close', async () => {
+    const failing = await serve({ poem: poem('science.txt'), fault: { kind: 'reset', afterBytes: 30 }, delay: 0.01 });
+    const others = await Promise.all([1, 2].map(() => serve({ poem: poem('ecstasy.txt'), delay: 0.01 })));
+    const ends = others.map(nextEnd);
+    const downloads = [failing, ...others].map((server) => getPoetry(server.address));
+    await expect(lastValueFrom(merge(...downloads))).rejects.toMatchObject({ code: 'ECONNRESET' });
+    for (const end of await Promise.all(ends)) {
+      expect(end.outcome).toBe('gone');
+      expect(end.bytesSent).toBeLessThan(poem('ecstasy.txt').byteLength / 2);
+    }
+  });
+});
+
+describe('accumulating with scan (exercise 1)', () => {
+  const accumulate = scan((poem: Buffer, chunk: Uint8Array) => Buffer.concat([poem, chunk]), Buffer.alloc(0));
+
+  it('fails an empty poem with last() (no chunk, so nothing to take), and gives 0 bytes with a default', async () => {
+    const server = await serve({ poem: Buffer.alloc(0) });
+    const plain = lastValueFrom(getPoetry(server.address).pipe(accumulate, last()));
+    await expect(plain).rejects.toBeInstanceOf(EmptyError);
+    await expect(plain).rejects.toThrow('no elements in sequence');
+    const withDefault = await lastValueFrom(getPoetry(server.address).pipe(accumulate, last(undefined, Buffer.alloc(0))));
+    expect(withDefault.byteLength).toBe(0);
+  });
+});
+
+describe('share and shareReplay (exercise 3)', () => {
+  it('share() keeps the one connection until its last subscriber leaves', async () => {
+    const server = await serve({ poem: poem('ecstasy.txt'), delay: 0.01 });
+    let ended = false;
+    const left = nextEnd(server);
+    void left.then(() => (ended = true));
+    const shared$ = getPoetry(server.address).pipe(share());
+    const firstChunk = (): Promise<Subscription> =>
+      new Promise((resolve) => {
+        const subscription = shared$.subscribe(() => resolve(subscription));
+      });
+    const [a, b] = await Promise.all([firstChunk(), firstChunk()]);
+    a.unsubscribe();
+    await sleep(50);
+    expect(ended).toBe(false); // B is still there
+    b.unsubscribe();
+    expect((await left).outcome).toBe('gone');
+  });
+
+
+  it('gives a subscriber that comes late the chunks it missed, over the one connection', async () => {
+    const server = await serve({ poem: poem('science.txt'), delay: 0.01 });
+    let connections = 0;
+    const replayed$ = getPoetry(server.address, { onConnect: () => (connections += 1) }).pipe(shareReplay());
+    let firstChunk = (): void => {};
+    const firstChunkSeen = new Promise<void>((resolve) => (firstChunk = resolve));
+    const early = wholePoem(replayed$.pipe(tap(() => firstChunk())));
+    await firstChunkSeen;
+    const late = wholePoem(replayed$); // subscribes after the first chunk
+    for (const bytes of await Promise.all([early, late])) expect(Buffer.from(bytes).equals(poem('science.txt'))).toBe(true);
+    expect(connections).toBe(1);
   });
 });
