@@ -6,7 +6,8 @@
 // not; and the bench measures each of its variants, reading the same result
 // record.
 import { execFile } from 'node:child_process';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 import { benchClients, measureClient } from '@slow-poetry/bench';
 import { compareLauncher, type Comparison } from '@slow-poetry/compare';
@@ -41,6 +42,12 @@ export function describeInTheTools(stage: StagePackage): void {
       expect(compared?.status).toBe('ran');
       expect(compared?.signature.length).toBeGreaterThan(0);
       expect(compared?.run?.tasks.every((task) => task.whole)).toBe(true);
+    });
+
+    it("is shown in the root README's table with the getPoetry that compare reads from its declarations", () => {
+      const readme = readFileSync(join(dirname(stage.dir), '..', 'README.md'), 'utf8');
+      const [signature] = result.stages[0]?.signature ?? [];
+      expect(readme).toContain(`| ${stage.stage} ${stage.title} | \`${signature}\``);
     });
 
     it(`takes about ${stage.concurrent ? 'the slowest download (all at once)' : 'the sum of the downloads (one by one)'}`, () => {
