@@ -3,12 +3,24 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { parseTrace } from '@slow-poetry/shared';
-import { cliAt, closeServers, durationPattern as duration, poem, scratchDir, serveProcess } from '@slow-poetry/test-kit';
+import {
+  cliAt,
+  closeServers,
+  durationPattern as duration,
+  poem,
+  runCli as runNode,
+  scratchDir,
+  serveProcess,
+  serveSceneProcesses,
+  sleep,
+} from '@slow-poetry/test-kit';
 import { poetryDir } from '@slow-poetry/slow-server';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
+
 // The bin launcher, as a user runs it.
 const { runCli, startCli } = cliAt(fileURLToPath(new URL('../bin/get-poetry-blocking.js', import.meta.url)));
+const timerDemo = fileURLToPath(new URL('../dist/timer-demo.js', import.meta.url));
 
 const serve = async (...args: string[]): Promise<number> =>
   (await serveProcess(['--quiet', '--num-bytes', '50', '--delay', '0.002', ...args])).port;
@@ -54,11 +66,15 @@ describe('get-poetry-blocking', () => {
     expect(run.lines[3]).toMatch(/after 300 bytes: connection reset by peer \(ECONNRESET\)/);
   });
 
-  it('writes a trace that shows the event loop held for the whole run', async () => {
-    const port = await serve('--delay', '0.01', join(poetryDir, 'science.txt'));
+  it("takes the sum of the scene's downloads, and its trace shows the event loop held for all of it, not per download", async () => {
+    const scene = await serveSceneProcesses(10);
     const trace = join(scratch, 'trace.jsonl');
-    const run = await runCli(['--trace', trace, String(port)]);
+    const run = await runCli(['--trace', trace, ...scene.ports.map(String)]);
     expect(run.code).toBe(0);
+    // Each task starts only when the one before it is over.
+    expect(run.lines.map((line) => /^Task (\d): (get|got)/.exec(line)?.slice(1).join(' '))).toEqual([
+      '1 get', '1 got', '2 get', '2 got', '3 get', '3 got', undefined,
+    ]);
     const events = parseTrace(readFileSync(trace, 'utf8'));
     expect(events.map((e) => e.event).filter((e, i, all) => all.indexOf(e) === i)).toEqual([
       'start',
@@ -69,8 +85,21 @@ describe('get-poetry-blocking', () => {
     ]);
     const end = events.at(-1)!;
     if (end.event !== 'end') throw new Error('no end event');
-    // About 13 chunks 10 ms apart: the loop could not run once in all that time.
-    expect(end.result.loop!.maxDelayMs).toBeGreaterThan(100);
+    const { ms, loop } = end.result;
+    const sum = scene.ideals.reduce((a, b) => a + b);
+    expect(ms).toBeGreaterThanOrEqual(sum * 0.95);
+    // One stall as long as the whole run: main() never gave the thread back between downloads.
+    expect(loop!.maxDelayMs).toBeGreaterThanOrEqual(loop!.wallMs * 0.9);
+    expect(loop!.maxDelayMs).toBeGreaterThan(Math.max(...scene.ideals) * 1.5);
+  });
+
+  it('runs the timer demo: a timer due every 100 ms never fires while getPoetry runs, then ticks again', async () => {
+    const port = await serve('--num-bytes', '10', '--delay', '0.01', join(poetryDir, 'science.txt'));
+    const run = await runNode(timerDemo, [String(port)]);
+    expect(run.code).toBe(0);
+    expect(run.lines[0]).toMatch(/^getPoetry returned 666 bytes after \d+\.\d s; the 100 ms timer fired 0 times meanwhile$/);
+    const after = Number(/^In the next 0\.5 s, with the thread free again, it fired (\d+) times$/.exec(run.lines[1]!)?.[1]);
+    expect(after).toBeGreaterThanOrEqual(3);
   });
 
   it('turns bad input into one line on stderr and exit status 2', async () => {
@@ -91,15 +120,17 @@ describe('get-poetry-blocking', () => {
 });
 
 describe('get-poetry-blocking and Ctrl-C', () => {
-  it('is ended by SIGINT at once, even while the thread waits in recv()', async () => {
+  it('waits for a stalled server for ever without --timeout, and is ended by SIGINT at once, with no summary', async () => {
     const stalled = await serve('--stall-after', '100', join(poetryDir, 'science.txt'));
     const cli = startCli([String(stalled)]);
     await cli.printed(/Task 1: get poetry from/);
-    await new Promise((resolve) => setTimeout(resolve, 100)); // well inside the stalled recv()
-    cli.child.kill('SIGINT');
+    await sleep(1000); // the 100 bytes came long ago: the thread is in recv(), waiting for more
+    expect(cli.child.exitCode).toBeNull();
+    cli.interrupt();
     const run = await cli.done;
-    // No JavaScript can run while the thread is in recv(): the signal's default action ends the process
-    // (a shell reports it as exit status 130).
+    // No handler for SIGINT is installed: the signal's default action ends the process
+    // (a shell reports that as exit status 130), and nothing more is printed.
     expect(run.signal).toBe('SIGINT');
+    expect(run.lines).toEqual([`Task 1: get poetry from: 127.0.0.1:${stalled}`]);
   });
 });

@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { basename } from 'node:path';
 
-import { exitStatus, runMain, UsageError } from '@slow-poetry/cli-kit';
+import { exitStatus, runMain, stopSignals, UsageError } from '@slow-poetry/cli-kit';
 
 import { buildExercise, findExercise, findExercises } from './exercises.js';
 
@@ -51,7 +51,13 @@ function main(): number {
   const programArgs = rest[0] === '--' ? rest.slice(1) : rest;
   process.stderr.write(`running ${built.entry}\n\n`);
   // The patched program gets the terminal, and its signals, as it would run by itself.
+  // Ctrl-C reaches this process too: it must not end it before the program has
+  // finished handling its own (handlers installed here keep the default action away;
+  // while spawnSync waits they cannot even run). The program's way of ending is ours.
+  const ignore = (): void => {};
+  for (const signal of stopSignals) process.on(signal, ignore);
   const run = spawnSync(process.execPath, [built.entry, ...programArgs], { stdio: 'inherit' });
+  for (const signal of stopSignals) process.off(signal, ignore);
   if (run.signal !== null) process.kill(process.pid, run.signal);
   return run.status ?? exitStatus.failed;
 }

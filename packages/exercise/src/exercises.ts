@@ -12,7 +12,7 @@
 // The lines of a patch before its first `diff --git` say what it is: the first
 // is its title; a line `Run: dist/some-script.js` names what to run instead of
 // the stage's client.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -121,4 +121,31 @@ function firstLine(error: unknown): string {
   const { stdout, stderr, message } = error as { stdout?: Buffer; stderr?: Buffer; message?: string };
   const text = `${stdout?.toString() ?? ''}${stderr?.toString() ?? ''}`.trim() || (message ?? String(error));
   return text.split('\n')[0] ?? text;
+}
+
+/**
+ * Build several exercises of one stage at once, each in a Node process of its
+ * own: a build copies the stage and runs tsc, which takes seconds, and separate
+ * processes let the builds use every core instead of queueing in the caller's
+ * thread. Resolves with each exercise's entry point, by name.
+ */
+export async function buildExercises(stageName: string, names: string[], scratchRoot?: string): Promise<Record<string, string>> {
+  const self = new URL('./index.js', import.meta.url).href;
+  const built = await Promise.all(
+    names.map(
+      (name) =>
+        new Promise<[string, string]>((resolve, reject) => {
+          const source = `
+            const { buildExercise, findExercise } = await import(${JSON.stringify(self)});
+            const exercise = findExercise(${JSON.stringify(stageName)}, ${JSON.stringify(name)});
+            process.stdout.write(buildExercise(exercise, ...${JSON.stringify(scratchRoot === undefined ? [] : [scratchRoot])}).entry);
+          `;
+          execFile(process.execPath, ['--input-type=module', '-e', source], (error, stdout, stderr) => {
+            if (error) reject(new Error(`exercise ${stageName} ${name} did not build: ${stderr.trim() || error.message}`, { cause: error }));
+            else resolve([name, stdout]);
+          });
+        }),
+    ),
+  );
+  return Object.fromEntries(built);
 }

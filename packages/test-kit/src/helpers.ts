@@ -8,8 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import {
+  idealDuration,
   poetryDir,
   spawnServer,
+  tutorialDelay,
+  tutorialScene,
   startServer,
   type Outcome,
   type ServerOptions,
@@ -186,4 +189,21 @@ export function processesMarked(mark: string): number[] {
     }
   }
   return found;
+}
+
+/**
+ * The tutorial's three servers, as `slowpoetry-scene --speed F` starts them, but
+ * each a real `slowpoetry` process on a free port, closed by closeServers(): a
+ * client that holds its thread (stages 1 and 2) could never be answered by a
+ * server in its own process. With each download's ideal length (ms).
+ */
+export async function serveSceneProcesses(speed: number): Promise<{ ports: number[]; ideals: number[] }> {
+  const delay = tutorialDelay / speed;
+  const servers = await Promise.all(
+    tutorialScene.map(({ poem, numBytes }) => serveProcess(['--quiet', '--num-bytes', String(numBytes), '--delay', String(delay), poemPath(poem)])),
+  );
+  return {
+    ports: servers.map((server) => server.port),
+    ideals: tutorialScene.map(({ poem: name, numBytes }) => idealDuration(poem(name).byteLength, numBytes, delay) * 1000),
+  };
 }

@@ -27,6 +27,7 @@ export {
   scratchDir,
   serve,
   serveProcess,
+  serveSceneProcesses,
   sleep,
   startCli,
   type CliRun,
