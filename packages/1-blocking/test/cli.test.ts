@@ -17,7 +17,6 @@ import {
 import { poetryDir } from '@slow-poetry/slow-server';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
-
 // The bin launcher, as a user runs it.
 const { runCli, startCli } = cliAt(fileURLToPath(new URL('../bin/get-poetry-blocking.js', import.meta.url)));
 const timerDemo = fileURLToPath(new URL('../dist/timer-demo.js', import.meta.url));
@@ -36,9 +35,17 @@ describe('get-poetry-blocking', () => {
     expect(run.stderr).toBe('');
     expect(run.lines).toHaveLength(5);
     expect(run.lines[0]).toBe(`Task 1: get poetry from: 127.0.0.1:${ports[0]}`);
-    expect(run.lines[1]).toMatch(new RegExp(`^Task 1: got ${poem('ecstasy.txt').byteLength} bytes of poetry from 127\\.0\\.0\\.1:${ports[0]} in ${duration}$`));
+    expect(run.lines[1]).toMatch(
+      new RegExp(
+        `^Task 1: got ${poem('ecstasy.txt').byteLength} bytes of poetry from 127\\.0\\.0\\.1:${ports[0]} in ${duration}$`,
+      ),
+    );
     expect(run.lines[2]).toBe(`Task 2: get poetry from: 127.0.0.1:${ports[1]}`);
-    expect(run.lines[3]).toMatch(new RegExp(`^Task 2: got ${poem('science.txt').byteLength} bytes of poetry from 127\\.0\\.0\\.1:${ports[1]} in ${duration}$`));
+    expect(run.lines[3]).toMatch(
+      new RegExp(
+        `^Task 2: got ${poem('science.txt').byteLength} bytes of poetry from 127\\.0\\.0\\.1:${ports[1]} in ${duration}$`,
+      ),
+    );
     expect(run.lines[4]).toMatch(new RegExp(`^Got 2 poems in ${duration}$`));
   });
 
@@ -73,7 +80,13 @@ describe('get-poetry-blocking', () => {
     expect(run.code).toBe(0);
     // Each task starts only when the one before it is over.
     expect(run.lines.map((line) => /^Task (\d): (get|got)/.exec(line)?.slice(1).join(' '))).toEqual([
-      '1 get', '1 got', '2 get', '2 got', '3 get', '3 got', undefined,
+      '1 get',
+      '1 got',
+      '2 get',
+      '2 got',
+      '3 get',
+      '3 got',
+      undefined,
     ]);
     const events = parseTrace(readFileSync(trace, 'utf8'));
     expect(events.map((e) => e.event).filter((e, i, all) => all.indexOf(e) === i)).toEqual([

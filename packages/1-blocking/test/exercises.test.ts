@@ -6,10 +6,19 @@ import { fileURLToPath } from 'node:url';
 
 import { readClientResult, type ClientResult } from '@slow-poetry/shared';
 import { buildExercises } from '@slow-poetry/exercise';
-import { closeServers, poem, poemPath, runCli, scratchDir, serveProcess, serveSceneProcesses, sleep, startCli } from '@slow-poetry/test-kit';
+import {
+  closeServers,
+  poem,
+  poemPath,
+  runCli,
+  scratchDir,
+  serveProcess,
+  serveSceneProcesses,
+  sleep,
+  startCli,
+} from '@slow-poetry/test-kit';
 import { idealDuration } from '@slow-poetry/slow-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
 
 const blocking = fileURLToPath(new URL('../bin/get-poetry-blocking.js', import.meta.url));
 // Exercise 3 compares with the next stage's client on the same servers.

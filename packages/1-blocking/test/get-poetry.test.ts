@@ -2,13 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Address } from '@slow-poetry/shared';
-import {
-  closeServers,
-  describeStageContract,
-  openDescriptors,
-  serveProcess,
-  type TaskOutcome,
-} from '@slow-poetry/test-kit';
+import { closeServers, describeStageContract, openDescriptors, serveProcess, type TaskOutcome } from '@slow-poetry/test-kit';
 import { idealDuration, poetryDir } from '@slow-poetry/slow-server';
 import { afterEach, describe, expect, it } from 'vitest';
 

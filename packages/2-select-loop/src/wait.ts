@@ -13,10 +13,7 @@ export function waitForReady(poller: Poller, readFds: number[], writeFds: number
   if (poller === 'select') return select(readFds, writeFds, timeoutMs === null ? null : timeoutMs / 1000);
 
   const { POLLIN, POLLOUT, POLLERR, POLLHUP, POLLNVAL } = pollEvents();
-  const entries = [
-    ...readFds.map((fd) => ({ fd, events: POLLIN })),
-    ...writeFds.map((fd) => ({ fd, events: POLLOUT })),
-  ];
+  const entries = [...readFds.map((fd) => ({ fd, events: POLLIN })), ...writeFds.map((fd) => ({ fd, events: POLLOUT }))];
   const revents = poll(entries, timeoutMs ?? -1);
   // An error or a hang-up counts as ready, as in select(): the next recv() or SO_ERROR tells what happened.
   const trouble = POLLERR | POLLHUP | POLLNVAL;

@@ -3,10 +3,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { parseTrace } from '@slow-poetry/shared';
-import { cliAt, closeServers, durationPattern as duration, poem, scratchDir, serveProcess, serveSceneProcesses, sleep } from '@slow-poetry/test-kit';
+import {
+  cliAt,
+  closeServers,
+  durationPattern as duration,
+  poem,
+  scratchDir,
+  serveProcess,
+  serveSceneProcesses,
+  sleep,
+} from '@slow-poetry/test-kit';
 import { poetryDir } from '@slow-poetry/slow-server';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-
 
 // The bin launcher, as a user runs it.
 const { runCli, startCli } = cliAt(fileURLToPath(new URL('../bin/get-poetry-select.js', import.meta.url)));
@@ -99,11 +107,19 @@ describe('get-poetry-select', () => {
         const match = /^Task (\d): got (\d+) bytes/.exec(line);
         return match ? [{ task: Number(match[1]), bytes: Number(match[2]) }] : [];
       });
-      for (const [task, chunk] of [[1, 30], [2, 10], [3, 10]] as const) {
+      for (const [task, chunk] of [
+        [1, 30],
+        [2, 10],
+        [3, 10],
+      ] as const) {
         const sizes = reads.filter((read) => read.task === task).map((read) => read.bytes);
         expect(sizes.filter((bytes) => bytes === chunk).length).toBeGreaterThanOrEqual(sizes.length * 0.9);
       }
-      expect(run.lines.filter((line) => line.endsWith(' finished'))).toEqual(['Task 2 finished', 'Task 3 finished', 'Task 1 finished']);
+      expect(run.lines.filter((line) => line.endsWith(' finished'))).toEqual([
+        'Task 2 finished',
+        'Task 3 finished',
+        'Task 1 finished',
+      ]);
       const end = parseTrace(readFileSync(trace, 'utf8')).at(-1)!;
       if (end.event !== 'end') throw new Error('no end event');
       const { ms, loop } = end.result;

@@ -6,10 +6,19 @@ import { fileURLToPath } from 'node:url';
 
 import { parseTrace, readClientResult, type ClientResult } from '@slow-poetry/shared';
 import { buildExercises } from '@slow-poetry/exercise';
-import { closeServers, poem, poemPath, runCli, scratchDir, serveProcess, serveSceneProcesses, sleep, startCli } from '@slow-poetry/test-kit';
+import {
+  closeServers,
+  poem,
+  poemPath,
+  runCli,
+  scratchDir,
+  serveProcess,
+  serveSceneProcesses,
+  sleep,
+  startCli,
+} from '@slow-poetry/test-kit';
 import { idealDuration } from '@slow-poetry/slow-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
 
 const client = fileURLToPath(new URL('../bin/get-poetry-select.js', import.meta.url));
 
@@ -28,7 +37,8 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-const json = async (entry: string, args: string[]): Promise<ClientResult> => readClientResult((await runCli(entry, ['--json', ...args])).stdout);
+const json = async (entry: string, args: string[]): Promise<ClientResult> =>
+  readClientResult((await runCli(entry, ['--json', ...args])).stdout);
 
 /** Each `Task N: got B bytes of poetry from …` line, in order. */
 const readsIn = (lines: string[]): Array<{ task: number; bytes: number }> =>
@@ -57,9 +67,20 @@ describe.concurrent('stage 2 exercises', () => {
     const slow = await serveProcess(['--quiet', '--delay', '0.04', poemPath('science.txt')]);
     const slowIdeal = idealDuration(poem('science.txt').byteLength, 10, 0.04) * 1000;
     const trace = join(scratch, 'slow-first.jsonl');
-    const run = await runCli(client, ['--quiet', '--trace', trace, String(slow.port), String(scene.ports[0]), String(scene.ports[1])]);
+    const run = await runCli(client, [
+      '--quiet',
+      '--trace',
+      trace,
+      String(slow.port),
+      String(scene.ports[0]),
+      String(scene.ports[1]),
+    ]);
     expect(run.code).toBe(0);
-    expect(run.lines.filter((line) => line.endsWith(' finished'))).toEqual(['Task 3 finished', 'Task 2 finished', 'Task 1 finished']);
+    expect(run.lines.filter((line) => line.endsWith(' finished'))).toEqual([
+      'Task 3 finished',
+      'Task 2 finished',
+      'Task 1 finished',
+    ]);
     const end = parseTrace(readFileSync(trace, 'utf8')).at(-1)!;
     if (end.event !== 'end') throw new Error('no end event');
     const sum = slowIdeal + scene.ideals[0]! + scene.ideals[1]!;
@@ -115,7 +136,10 @@ describe.concurrent('stage 2 exercises', () => {
   it('3: on the scene, draining until EAGAIN makes about twice the recv() calls of reading once per wake-up', async () => {
     const scene = await serveSceneProcesses(10);
     const ports = scene.ports.map(String);
-    const [drain, once] = await Promise.all([runCli(patched['count-calls']!, ['--quiet', ...ports]), runCli(patched['read-once']!, ['--quiet', ...ports])]);
+    const [drain, once] = await Promise.all([
+      runCli(patched['count-calls']!, ['--quiet', ...ports]),
+      runCli(patched['read-once']!, ['--quiet', ...ports]),
+    ]);
     expect([drain.code, once.code]).toEqual([0, 0]);
     const [d, o] = [countsIn(drain.stderr), countsIn(once.stderr)];
     // Each wake-up finds one small chunk: the drain's second recv() only answers EAGAIN.
@@ -141,7 +165,9 @@ describe.concurrent('stage 2 exercises', () => {
     expect(limit.code).toBe(1);
     expect(limit.stdout).toBe('');
     expect(limit.stderr.trim().split('\n')).toEqual([
-      expect.stringMatching(/^get-poetry-select: error: select\(\) can only watch descriptors below FD_SETSIZE \(1024\), and this one is 1024; poll\(\) has no such limit \(--poller poll\)$/),
+      expect.stringMatching(
+        /^get-poetry-select: error: select\(\) can only watch descriptors below FD_SETSIZE \(1024\), and this one is 1024; poll\(\) has no such limit \(--poller poll\)$/,
+      ),
     ]);
     expect(overPoll.code).toBe(0);
     expect(overPoll.lines.at(-1)).toMatch(/^Got 1100 poems in /);

@@ -4,12 +4,7 @@ import { join } from 'node:path';
 
 import { FdSetSizeError } from '@slow-poetry/posix';
 import type { Address } from '@slow-poetry/shared';
-import {
-  closeServers,
-  describeStageContract,
-  openDescriptors,
-  serveProcess,
-} from '@slow-poetry/test-kit';
+import { closeServers, describeStageContract, openDescriptors, serveProcess } from '@slow-poetry/test-kit';
 import { idealDuration, poetryDir } from '@slow-poetry/slow-server';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
@@ -97,7 +92,9 @@ describe('stage 2 getPoetry', () => {
     const results = getPoetry(new Array<typeof address>(2000).fill(address), { poller: 'poll', timeout: 30 });
     const failures = results.filter((result) => !result.ok);
     expect(failures.map((f) => !f.ok && f.error.message).slice(0, 3)).toEqual([]);
-    expect(results.every((result) => result.ok && Buffer.from(result.poem).toString() === readFileSync(small, 'utf8'))).toBe(true);
+    expect(results.every((result) => result.ok && Buffer.from(result.poem).toString() === readFileSync(small, 'utf8'))).toBe(
+      true,
+    );
   });
 
   it('refuses a descriptor at FD_SETSIZE with select, clearly and without leaking, while poll copes', async () => {

@@ -55,11 +55,14 @@ describe('the callbacks CLI, as its README tells it', () => {
 
   it('with --fail-fast, closes the other downloads: each of their servers logs that its client went away', async () => {
     const failing = await serveProcess(['--num-bytes', '10', '--delay', '0.04', '--reset-after', '30', poemPath('ecstasy.txt')]);
-    const others = await Promise.all([1, 2].map(() => serveProcess(['--num-bytes', '10', '--delay', '0.02', poemPath('science.txt')])));
+    const others = await Promise.all(
+      [1, 2].map(() => serveProcess(['--num-bytes', '10', '--delay', '0.02', poemPath('science.txt')])),
+    );
     const run = await runCli(['--quiet', '--fail-fast', ...[failing, ...others].map((server) => String(server.port))]);
     expect(run.code).toBe(1);
     expect(run.lines.at(-1)).toMatch(/; 1 task failed; 2 cancelled \(tasks 2, 3\)$/);
-    for (const server of others) await until(() => server.lines.some((line) => /^127\.0\.0\.1:\d+ went away after \d+ bytes: /.test(line)));
+    for (const server of others)
+      await until(() => server.lines.some((line) => /^127\.0\.0\.1:\d+ went away after \d+ bytes: /.test(line)));
   });
 
   it('against a server that serves one client at a time, times out the downloads kept waiting at once, and finishes every one with --concurrency 1', async () => {
@@ -81,9 +84,13 @@ describe('the callbacks CLI, as its README tells it', () => {
   it('finishes its downloads with its stdout piped to a reader that does not read: the lines wait in memory, and every one arrives when the reader reads', async () => {
     const server = await serve({ poem: poem('science.txt'), numBytes: 1, delay: 0.001 }); // 666 chunks: a line each
     const trace = join(scratch, 'unread.jsonl');
-    const child = spawn(process.execPath, [client.cliPath, '--trace', trace, ...Array.from({ length: 10 }, () => String(server.port))], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [client.cliPath, '--trace', trace, ...Array.from({ length: 10 }, () => String(server.port))],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child.stdout.pause(); // nobody reads: the pipe (64 KiB) fills, and so does our side's buffer
     await until(() => traceOf(trace).some((event) => event.event === 'end'));
     const end = traceOf(trace).at(-1);

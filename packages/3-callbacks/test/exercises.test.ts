@@ -33,7 +33,9 @@ describe('no-once-guard: finish() without `if (called) return;`', () => {
   }, 60_000);
 
   it("fails the test 'calls back exactly once': every download that had a socket calls back twice, the second time from 'close'", async () => {
-    const { getPoetry } = (await import(pathToFileURL(join(patched.dir, 'dist', 'get-poetry.js')).href)) as { getPoetry: typeof GetPoetry };
+    const { getPoetry } = (await import(pathToFileURL(join(patched.dir, 'dist', 'get-poetry.js')).href)) as {
+      getPoetry: typeof GetPoetry;
+    };
     const closed = 'connection closed before the end of the poem';
     expect(await callsPerEnding(getPoetry)).toEqual([
       ['poem', closed],
@@ -76,7 +78,9 @@ describe('no --timeout, and a server that never answers', () => {
     cli.interrupt();
     const run = await cli.done;
     expect(run.code).toBe(130); // only Ctrl-C ended it
-    expect(run.lines).toContainEqual(expect.stringMatching(/^Task 1: failed to get poetry from 127\.0\.0\.1:\d+ after 20 bytes: interrupted/));
+    expect(run.lines).toContainEqual(
+      expect.stringMatching(/^Task 1: failed to get poetry from 127\.0\.0\.1:\d+ after 20 bytes: interrupted/),
+    );
   });
 
   it('waits, still connecting, for a host that never answers the connection: the kernel drops the request, and only its own connect timeout would end it', async () => {
@@ -98,7 +102,9 @@ describe('no --timeout, and a server that never answers', () => {
       await cli.printed(/^Task 2 finished$/m);
       await sleep(1000);
       expect(cli.child.exitCode).toBeNull();
-      const connected = traceOf(trace).filter((event) => event.event === 'connected').map((event) => ('task' in event ? event.task : 0));
+      const connected = traceOf(trace)
+        .filter((event) => event.event === 'connected')
+        .map((event) => ('task' in event ? event.task : 0));
       expect(connected).toEqual([2]); // task 1 never connected
       cli.interrupt();
       const run = await cli.done;
@@ -139,7 +145,9 @@ describe('callback-throws: a bug in the callback', () => {
     const slow = () => serve({ poem: poem('science.txt'), numBytes: 10, delay: 0.02 }); // about 1.3 s
     const [first, third] = [await slow(), await slow()];
     const fast = await serve({ poem: poem('fascination.txt'), numBytes: 100, delay: 0.01 });
-    const lost = [first, third].map((server) => new Promise<[string, number]>((resolve) => server.once('end', (_c, outcome, sent) => resolve([outcome, sent]))));
+    const lost = [first, third].map(
+      (server) => new Promise<[string, number]>((resolve) => server.once('end', (_c, outcome, sent) => resolve([outcome, sent]))),
+    );
     const trace = join(scratch, 'callback-throws.jsonl');
     const run = await runCli(patched.entry, ['--quiet', '--trace', trace, ...[first, fast, third].map((s) => String(s.port))]);
     expect(run.code).toBe(1);

@@ -23,7 +23,8 @@ import { callsPerEnding } from './every-ending.js';
 const distIndex = new URL('../dist/index.js', import.meta.url).href;
 
 /** What the callback was called with, as an outcome. */
-const toOutcome = (err: Error | null, poem?: Uint8Array): TaskOutcome => (err ? { ok: false, error: err } : { ok: true, poem: poem! });
+const toOutcome = (err: Error | null, poem?: Uint8Array): TaskOutcome =>
+  err ? { ok: false, error: err } : { ok: true, poem: poem! };
 
 /** getPoetry as a promise of its outcome, for tests that want to await it. */
 function fetchOne(address: Address, options: GetPoetryOptions = {}): Promise<TaskOutcome> {
@@ -129,7 +130,16 @@ describe('getPoetry with a callback', () => {
   });
 
   it('fails a stalled download with ETIMEDOUT, closes the socket and lets the process exit', async () => {
-    const server = await serveProcess(['--num-bytes', '10', '--delay', '0.005', '--quiet', '--stall-after', '30', poemPath('science.txt')]);
+    const server = await serveProcess([
+      '--num-bytes',
+      '10',
+      '--delay',
+      '0.005',
+      '--quiet',
+      '--stall-after',
+      '30',
+      poemPath('science.txt'),
+    ]);
     const run = await runScript(`
       const { getPoetry } = await import(${JSON.stringify(distIndex)});
       getPoetry({ host: '127.0.0.1', port: ${server.port} }, { timeout: 0.2 }, (err) => console.log(err?.code));

@@ -4,7 +4,15 @@
 // The event-loop stages (3 to 6) share this file's shape line for line; diff them to see the
 // one part that changes: how the downloads are started and how we learn that
 // they are all over.
-import { LiveReport, readTaskGroupArgs, runClient, Session, taskGroupOptions, type ClientProgram, type TaskRecord } from '@slow-poetry/shared';
+import {
+  LiveReport,
+  readTaskGroupArgs,
+  runClient,
+  Session,
+  taskGroupOptions,
+  type ClientProgram,
+  type TaskRecord,
+} from '@slow-poetry/shared';
 
 import { getPoetry, type GetPoetryOptions } from './get-poetry.js';
 import { cancelledError, run, type Coroutine, type Task } from './run.js';

@@ -59,6 +59,8 @@ runMain('hold-the-loop', async () => {
     await keepBusy(started + ms);
     const { maxDelayMs } = probe.stop();
     const busyMs = monotonicMs() - started;
-    console.log(`${name}: busy ${busyMs.toFixed(0)} ms, longest event-loop stall ${maxDelayMs.toFixed(0)} ms: ${verdict(maxDelayMs, busyMs)}`);
+    console.log(
+      `${name}: busy ${busyMs.toFixed(0)} ms, longest event-loop stall ${maxDelayMs.toFixed(0)} ms: ${verdict(maxDelayMs, busyMs)}`,
+    );
   }
 });

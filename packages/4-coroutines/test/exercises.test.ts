@@ -54,7 +54,7 @@ describe('exercise 1: resume the coroutine at once instead of from a microtask (
 });
 
 describe('exercise 3: remove the `as Buffer | null` from both versions (remove-cast.patch)', () => {
-  it("fails to build in get-poetry.ts only, where nothing says what the yield gives: the async version still compiles", () => {
+  it('fails to build in get-poetry.ts only, where nothing says what the yield gives: the async version still compiles', () => {
     let failure: unknown;
     try {
       buildExercise(findExercise('4', 'remove-cast'));
@@ -62,7 +62,9 @@ describe('exercise 3: remove the `as Buffer | null` from both versions (remove-c
       failure = error;
     }
     expect(failure).toBeInstanceOf(Error);
-    expect((failure as Error).message).toBe("the patched copy of stage 4 does not build: src/get-poetry.ts(62,16): error TS18048: 'chunk' is possibly 'undefined'.");
+    expect((failure as Error).message).toBe(
+      "the patched copy of stage 4 does not build: src/get-poetry.ts(62,16): error TS18048: 'chunk' is possibly 'undefined'.",
+    );
     const { stdout, stderr } = (failure as Error & { cause: { stdout: Buffer; stderr: Buffer } }).cause;
     const output = `${stdout.toString()}${stderr.toString()}`;
     expect(output).toContain("Property 'byteLength' does not exist on type '{}'"); // unknown, less null: {} | undefined
@@ -71,7 +73,7 @@ describe('exercise 3: remove the `as Buffer | null` from both versions (remove-c
 });
 
 describe('exercise 4: --concurrency 1', () => {
-  it("takes about the sum of the downloads, as stage 1 does, while the event loop stays free", async () => {
+  it('takes about the sum of the downloads, as stage 1 does, while the event loop stays free', async () => {
     // 666 bytes in 7 chunks of 100, 0.04 s apart: about 0.24 s per download.
     const servers = await Promise.all([1, 2, 3].map(() => serve({ poem: poem('science.txt'), numBytes: 100, delay: 0.04 })));
     const ports = servers.map((server) => String(server.port));

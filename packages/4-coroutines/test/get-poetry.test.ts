@@ -33,7 +33,8 @@ function outcomeOf(task: Future<Uint8Array>): Promise<TaskOutcome> {
   );
 }
 
-const fetchOne = (address: Address, options: GetPoetryOptions = {}): Promise<TaskOutcome> => outcomeOf(run(getPoetry(address, options)));
+const fetchOne = (address: Address, options: GetPoetryOptions = {}): Promise<TaskOutcome> =>
+  outcomeOf(run(getPoetry(address, options)));
 
 const stage: StageUnderTest = {
   name: 'stage 4 (coroutines)',
@@ -69,7 +70,12 @@ describe('getPoetry, a coroutine', () => {
     const endless = await serve({ poem: poem('science.txt'), endless: true, delay: 0.001, numBytes: 100 });
     const whole = await serve({ poem: poem('science.txt') });
     const outcomes: string[][] = [[], [], [], []];
-    const tasks = [run(getPoetry(reset.address)), run(getPoetry(stall.address, { timeout: 0.05 })), run(getPoetry(endless.address, { maxBytes: 1000 })), run(getPoetry(whole.address))];
+    const tasks = [
+      run(getPoetry(reset.address)),
+      run(getPoetry(stall.address, { timeout: 0.05 })),
+      run(getPoetry(endless.address, { maxBytes: 1000 })),
+      run(getPoetry(whole.address)),
+    ];
     tasks.forEach((task, i) =>
       task.whenDone(
         () => outcomes[i]!.push('poem'),
@@ -107,7 +113,16 @@ describe('getPoetry, a coroutine', () => {
   });
 
   it('fails a stalled download with ETIMEDOUT, closes the socket and lets the process exit', async () => {
-    const server = await serveProcess(['--num-bytes', '10', '--delay', '0.005', '--quiet', '--stall-after', '30', poemPath('science.txt')]);
+    const server = await serveProcess([
+      '--num-bytes',
+      '10',
+      '--delay',
+      '0.005',
+      '--quiet',
+      '--stall-after',
+      '30',
+      poemPath('science.txt'),
+    ]);
     const script = await runScript(`
       const { getPoetry, run } = await import(${JSON.stringify(distIndex)});
       run(getPoetry({ host: '127.0.0.1', port: ${server.port} }, { timeout: 0.2 })).whenDone(() => {}, (err) => console.log(err.code));

@@ -8,7 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 const script = (name: string): string => fileURLToPath(new URL(`../dist/${name}`, import.meta.url));
 
 /** The demo's numbered lines, each cut to what ran (before the ' — ' that says where it runs). */
-const ranInOrder = (lines: string[]): string[] => lines.filter((line) => /^\d+\. /.test(line)).map((line) => line.replace(/^\d+\. /, '').split(' — ')[0]!);
+const ranInOrder = (lines: string[]): string[] =>
+  lines.filter((line) => /^\d+\. /.test(line)).map((line) => line.replace(/^\d+\. /, '').split(' — ')[0]!);
 
 const expectedOrder = [
   "socket 'data': the first chunk",
@@ -53,7 +54,12 @@ describe('the hold-the-loop experiment', () => {
         return [name!, { busy: Number(busy), stall: Number(stall), verdict }];
       }),
     );
-    const held = ['a blocking loop (how stage 1 waits)', 'a promise chain that keeps scheduling itself', 'await in a loop', 'a coroutine that yields futures already settled, run()'];
+    const held = [
+      'a blocking loop (how stage 1 waits)',
+      'a promise chain that keeps scheduling itself',
+      'await in a loop',
+      'a coroutine that yields futures already settled, run()',
+    ];
     for (const name of held) {
       const { busy, stall, verdict } = measured.get(name)!;
       expect(busy).toBeGreaterThanOrEqual(500);

@@ -38,7 +38,8 @@ const outcomeOf = (poem: Promise<Uint8Array>): Promise<TaskOutcome> =>
 const viaGenerator = (address: Address, maxBytes?: number): Promise<TaskOutcome> =>
   outcomeOf(new Promise((resolve, reject) => run(getPoetry(address, { maxBytes })).whenDone(resolve, reject)));
 const viaAsync = (address: Address, maxBytes?: number): Promise<TaskOutcome> => outcomeOf(getPoetryAsync(address, { maxBytes }));
-const summary = (outcome: TaskOutcome): string => (outcome.ok ? Buffer.from(outcome.poem).toString('hex') : (outcome.error.code ?? outcome.error.message));
+const summary = (outcome: TaskOutcome): string =>
+  outcome.ok ? Buffer.from(outcome.poem).toString('hex') : (outcome.error.code ?? outcome.error.message);
 
 describe('the rewrite from a generator and run() to async/await', () => {
   afterEach(closeServers);
@@ -59,7 +60,12 @@ describe('the rewrite from a generator and run() to async/await', () => {
     const addresses = [...servers.map((server) => server.address), { host: '127.0.0.1', port: await closedPort() }];
     for (const fetch of [viaGenerator, viaAsync]) {
       const outcomes = await Promise.all(addresses.map((address) => fetch(address, 1000)));
-      expect(outcomes.map(summary)).toEqual([poem('alla-sera.txt').toString('hex'), 'ECONNRESET', 'EPOEMTOOLONG', 'ECONNREFUSED']);
+      expect(outcomes.map(summary)).toEqual([
+        poem('alla-sera.txt').toString('hex'),
+        'ECONNRESET',
+        'EPOEMTOOLONG',
+        'ECONNREFUSED',
+      ]);
     }
   });
 });

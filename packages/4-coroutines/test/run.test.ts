@@ -48,11 +48,17 @@ describe('a Future', () => {
     expect(seen).toEqual(['refused']);
   });
 
-  it("calls every waiting callback, in the order they were added, from inside resolve()", () => {
+  it('calls every waiting callback, in the order they were added, from inside resolve()', () => {
     const seen: number[] = [];
     const future = new Future<number>();
-    future.whenDone((value) => seen.push(value * 1), () => {});
-    future.whenDone((value) => seen.push(value * 2), () => {});
+    future.whenDone(
+      (value) => seen.push(value * 1),
+      () => {},
+    );
+    future.whenDone(
+      (value) => seen.push(value * 2),
+      () => {},
+    );
     future.resolve(21);
     expect(seen).toEqual([21, 42]); // synchronously: a Future adds no delay of its own; the runner does
   });
@@ -241,7 +247,11 @@ describe('Task.cancel()', () => {
     const self: Task<string> = run(body()); // the body reaches `self` only after its first yield
     const outcome = await outcomeOf(self);
     expect(seen).toEqual(['carried on to the next yield', 'finally ran']);
-    expect('error' in outcome && outcome.error).toMatchObject({ name: 'CancelledError', code: 'ECANCELLED', message: 'cancelled' });
+    expect('error' in outcome && outcome.error).toMatchObject({
+      name: 'CancelledError',
+      code: 'ECANCELLED',
+      message: 'cancelled',
+    });
   });
 
   it('does nothing to a task that is over', async () => {

@@ -48,10 +48,12 @@ runClient(program, async (args) => {
   // on its own, in whatever order the servers finish. The promises themselves know
   // when they are *all* over: allSettled waits for every one, cancelled ones included.
   const downloads = session.tasks.map((task) =>
-    group.run(task, (signal) => getPoetry(task.address, options(task, signal))).then(
-      (poem) => live.done(task, poem),
-      (err: unknown) => live.failed(task, err),
-    ),
+    group
+      .run(task, (signal) => getPoetry(task.address, options(task, signal)))
+      .then(
+        (poem) => live.done(task, poem),
+        (err: unknown) => live.failed(task, err),
+      ),
   );
   await Promise.allSettled(downloads);
   return live.end();

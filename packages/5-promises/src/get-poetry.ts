@@ -54,7 +54,10 @@ export async function getPoetry(address: Address, options: GetPoetryOptions = {}
  * The poem's chunks as they arrive, pulled with `for await`. Nothing connects
  * until the first chunk is asked for; leaving the loop closes the socket.
  */
-export async function* poetryChunks(address: Address, options: PoetryChunksOptions = {}): AsyncGenerator<Uint8Array, void, undefined> {
+export async function* poetryChunks(
+  address: Address,
+  options: PoetryChunksOptions = {},
+): AsyncGenerator<Uint8Array, void, undefined> {
   const { timeout, maxBytes, signal } = options;
   if (signal?.aborted) throw abortError(signal.reason);
 

@@ -18,7 +18,8 @@ runMain('slow-consumer', async () => {
     options: { timeout: { type: 'string' }, pause: { type: 'string', default: '1' } },
     allowPositionals: true,
   });
-  if (positionals.length !== 1) throw new UsageError('give one ADDRESS (usage: slow-consumer [--timeout SECONDS] [--pause SECONDS] ADDRESS)');
+  if (positionals.length !== 1)
+    throw new UsageError('give one ADDRESS (usage: slow-consumer [--timeout SECONDS] [--pause SECONDS] ADDRESS)');
   const address = parseAddress(positionals[0]!);
   const timeout = values.timeout === undefined ? undefined : readPositiveSeconds('--timeout', values.timeout);
   const pause = readSeconds('--pause', values.pause);

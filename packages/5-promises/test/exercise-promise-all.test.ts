@@ -82,7 +82,9 @@ describe.concurrent('exercise 1: Promise.all instead of Promise.allSettled', () 
   it('is fixed by --fail-fast in the stage itself: the first failure cancels the other download, every task is reported, and the run ends at once', async () => {
     const refused = await closedPort();
     const slow = await serve({ poem: poem('science.txt'), numBytes: 10, delay: 0.01 });
-    const left = new Promise<[string, number]>((resolve) => slow.once('end', (_client, outcome, sent) => resolve([outcome, sent])));
+    const left = new Promise<[string, number]>((resolve) =>
+      slow.once('end', (_client, outcome, sent) => resolve([outcome, sent])),
+    );
     const out = scratchDir('slow-poetry-fail-fast-');
     const trace = join(out, 'trace.jsonl');
     const run = await stage.runCli(['--quiet', '--fail-fast', '--trace', trace, String(refused), String(slow.port)]);

@@ -25,10 +25,15 @@ beforeAll(async () => {
 afterEach(closeServers);
 
 /** When (performance.now()) the server sent its last chunk, and when and how it saw the client leave. */
-function watch(server: Awaited<ReturnType<typeof serve>>): { lastChunkAt: () => number; left: Promise<{ at: number; outcome: string }> } {
+function watch(server: Awaited<ReturnType<typeof serve>>): {
+  lastChunkAt: () => number;
+  left: Promise<{ at: number; outcome: string }>;
+} {
   let lastChunkAt = 0;
   server.on('chunk', () => (lastChunkAt = performance.now()));
-  const left = new Promise<{ at: number; outcome: string }>((resolve) => server.once('end', (_client, outcome) => resolve({ at: performance.now(), outcome })));
+  const left = new Promise<{ at: number; outcome: string }>((resolve) =>
+    server.once('end', (_client, outcome) => resolve({ at: performance.now(), outcome })),
+  );
   return { lastChunkAt: () => lastChunkAt, left };
 }
 
@@ -53,7 +58,12 @@ describe('exercise 3: the idle timer while the consumer holds a chunk', () => {
     // The whole poem in 0.6 s (100 bytes / 0.1 s), then the connection stays open:
     // when the client gives up, the server sees it leave.
     const timeout = 0.5;
-    const server = await serve({ poem: poem('science.txt'), numBytes: 100, delay: 0.1, fault: { kind: 'stall', afterBytes: 666 } });
+    const server = await serve({
+      poem: poem('science.txt'),
+      numBytes: 100,
+      delay: 0.1,
+      fault: { kind: 'stall', afterBytes: 666 },
+    });
     const { lastChunkAt, left } = watch(server);
     const chunks = patched.poetryChunks(server.address, { timeout })[Symbol.asyncIterator]();
     const first = await chunks.next();
@@ -72,7 +82,12 @@ describe('exercise 3: the idle timer while the consumer holds a chunk', () => {
 
   it('lets the same consumer hold its chunk as long as it likes in the stage: the server sees nothing until it pulls again', async () => {
     const timeout = 0.5;
-    const server = await serve({ poem: poem('science.txt'), numBytes: 100, delay: 0.1, fault: { kind: 'stall', afterBytes: 666 } });
+    const server = await serve({
+      poem: poem('science.txt'),
+      numBytes: 100,
+      delay: 0.1,
+      fault: { kind: 'stall', afterBytes: 666 },
+    });
     const { left } = watch(server);
     const received: Uint8Array[] = [];
     const chunks = poetryChunks(server.address, { timeout })[Symbol.asyncIterator]();

@@ -62,7 +62,14 @@ describe('getPoetry returning a promise', () => {
       getPoetry(whole.address, { signal: AbortSignal.abort() }),
     ];
     aborted.abort();
-    const codes = await Promise.all(results.map((result) => result.then(() => 'poem', (error: { code?: string }) => error.code)));
+    const codes = await Promise.all(
+      results.map((result) =>
+        result.then(
+          () => 'poem',
+          (error: { code?: string }) => error.code,
+        ),
+      ),
+    );
     expect(codes).toEqual(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPOEMTOOLONG', 'ABORT_ERR', 'ABORT_ERR']);
     await expect(getPoetry(whole.address, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
   });
@@ -110,7 +117,16 @@ describe('getPoetry returning a promise', () => {
   });
 
   it('fails a stalled download with ETIMEDOUT, closes the socket and lets the process exit', async () => {
-    const server = await serveProcess(['--num-bytes', '10', '--delay', '0.005', '--quiet', '--stall-after', '30', poemPath('science.txt')]);
+    const server = await serveProcess([
+      '--num-bytes',
+      '10',
+      '--delay',
+      '0.005',
+      '--quiet',
+      '--stall-after',
+      '30',
+      poemPath('science.txt'),
+    ]);
     const run = await runScript(`
       const { getPoetry } = await import(${JSON.stringify(distIndex)});
       await getPoetry({ host: '127.0.0.1', port: ${server.port} }, { timeout: 0.2 }).catch((err) => console.log(err.code));

@@ -12,10 +12,14 @@ import { poetryChunks } from '../src/get-poetry.js';
 afterEach(closeServers);
 
 /** 64 KiB every millisecond, for ever: far more than any consumer here keeps up with. */
-const firehose = (): ReturnType<typeof serve> => serve({ poem: Buffer.alloc(64 * 1024, 'x'), numBytes: 64 * 1024, delay: 0.001, endless: true });
+const firehose = (): ReturnType<typeof serve> =>
+  serve({ poem: Buffer.alloc(64 * 1024, 'x'), numBytes: 64 * 1024, delay: 0.001, endless: true });
 
 const backedUp = (server: Awaited<ReturnType<typeof serve>>): Promise<boolean> =>
-  Promise.race([new Promise<boolean>((resolve) => server.once('backpressure', () => resolve(true))), sleep(5000).then(() => false)]);
+  Promise.race([
+    new Promise<boolean>((resolve) => server.once('backpressure', () => resolve(true))),
+    sleep(5000).then(() => false),
+  ]);
 
 describe('exercise 4: pushed chunks and pulled ones, with a slow consumer', () => {
   it("keeps pushing to a 'data' handler that never pauses: the chunks pile up in memory while it is busy", async () => {
@@ -28,7 +32,7 @@ describe('exercise 4: pushed chunks and pulled ones, with a slow consumer', () =
     expect(received).toBeGreaterThan(1024 * 1024); // megabytes, although the consumer has finished nothing
   });
 
-  it("stops the pushing when the handler calls pause() (and resume() when it is done): the server backs up", async () => {
+  it('stops the pushing when the handler calls pause() (and resume() when it is done): the server backs up', async () => {
     const server = await firehose();
     const backpressure = backedUp(server);
     const socket = net.connect(server.address);

@@ -31,7 +31,9 @@ describe.concurrent('the Deferred and Promise experiments, as printed in the REA
   };
 
   it('(1) runs a then callback from a microtask, after the code that is running, even on a settled promise', async () => {
-    const run = await experiment(`node -e 'Promise.resolve("poem").then((poem) => console.log("then:", poem)); console.log("after then()")'`);
+    const run = await experiment(
+      `node -e 'Promise.resolve("poem").then((poem) => console.log("then:", poem)); console.log("after then()")'`,
+    );
     expect(run.stdout).toBe('after then()\nthen: poem\n');
   });
 
@@ -50,16 +52,18 @@ describe.concurrent('the Deferred and Promise experiments, as printed in the REA
   });
 
   it('(4) ends the process with exit status 1 on a rejection nobody handled, before a pending timer can run', async () => {
-    const run = await experiment(`node -e 'Promise.reject(new Error("nobody listens")); setTimeout(() => console.log("still here"), 100)'; echo "exit status $?"`);
+    const run = await experiment(
+      `node -e 'Promise.reject(new Error("nobody listens")); setTimeout(() => console.log("still here"), 100)'; echo "exit status $?"`,
+    );
     expect(run.stdout).toBe('exit status 1\n');
     expect(run.stderr).toContain('Error: nobody listens');
   });
 });
 
-describe('the README\'s runs of the CLI', () => {
+describe("the README's runs of the CLI", () => {
   afterEach(closeServers);
 
-  it('gives the scene\'s downloads the times the README uses: 9.2 s, 5.9 s and 6.6 s', () => {
+  it("gives the scene's downloads the times the README uses: 9.2 s, 5.9 s and 6.6 s", () => {
     const times = tutorialScene.map(({ poem: name, numBytes }) => idealDuration(poem(name).byteLength, numBytes, tutorialDelay));
     expect(times.map((seconds) => seconds.toFixed(1))).toEqual(['9.2', '5.9', '6.6']);
   });
@@ -71,28 +75,38 @@ describe('the README\'s runs of the CLI', () => {
     const server = await serveProcess([...serverArgs, poemPath('science.txt')]);
     const run = await runCli(['--quiet', '--max-bytes', '100000', String(server.port)]);
     expect(run.code).toBe(1);
-    expect(run.lines[0]).toBe(`Task 1: failed to get poetry from 127.0.0.1:${server.port} after 100000 bytes: poem too long (EPOEMTOOLONG): more than 100000 bytes`);
+    expect(run.lines[0]).toBe(
+      `Task 1: failed to get poetry from 127.0.0.1:${server.port} after 100000 bytes: poem too long (EPOEMTOOLONG): more than 100000 bytes`,
+    );
     expect(run.lines[1]).toMatch(/^Got 0 poems in 0:00:0\d\.\d{6}; 1 task failed$/);
     // 100 chunks make 100,000 bytes; the 101st, 100 × 0.01 s after the first, goes past the limit.
     const seconds = Number(/0:00:(\d\d\.\d{6})/.exec(run.lines[1]!)![1]);
     expect(seconds).toBeGreaterThanOrEqual(100 * 0.01 * 0.95);
     expect(seconds).toBeLessThan(2 * 100 * 0.01);
     // At the server's default pace, the same 100,000 bytes are 10,000 chunks 0.1 s apart: about 17 minutes.
-    expect(readme).toContain('At the server\'s default pace, 10 bytes every 0.1 s, the same limit takes about 17');
+    expect(readme).toContain("At the server's default pace, 10 bytes every 0.1 s, the same limit takes about 17");
     expect([defaults.numBytes, defaults.delay]).toEqual([10, 0.1]);
     expect(Math.round(idealDuration(100_001, defaults.numBytes, defaults.delay) / 60)).toBe(17);
   });
 
-  it('with --fail-fast, cancels the scene\'s three downloads as soon as the fourth is refused, in a small fraction of the slowest download', async () => {
-    const servers = await Promise.all(tutorialScene.map(({ poem: name, numBytes }) => serve({ poem: poem(name), numBytes, delay: tutorialDelay })));
-    const ends = servers.map((server) => new Promise<string>((resolve) => server.once('end', (_client, outcome) => resolve(outcome))));
+  it("with --fail-fast, cancels the scene's three downloads as soon as the fourth is refused, in a small fraction of the slowest download", async () => {
+    const servers = await Promise.all(
+      tutorialScene.map(({ poem: name, numBytes }) => serve({ poem: poem(name), numBytes, delay: tutorialDelay })),
+    );
+    const ends = servers.map(
+      (server) => new Promise<string>((resolve) => server.once('end', (_client, outcome) => resolve(outcome))),
+    );
     const refused = await closedPort();
     const ports = servers.map((server) => server.port);
     const run = await runCli(['--quiet', '--fail-fast', ...ports.map(String), String(refused)]);
     expect(run.code).toBe(1);
     expect(run.lines[0]).toBe(`Task 4: failed to get poetry from 127.0.0.1:${refused}: connection refused (ECONNREFUSED)`);
     expect([...run.lines.slice(1, 4)].sort()).toEqual(
-      ports.map((port, i) => expect.stringMatching(new RegExp(`^Task ${i + 1}: cancelled the download from 127\\.0\\.0\\.1:${port}( after \\d+ bytes)?: task 4 failed$`))),
+      ports.map((port, i) =>
+        expect.stringMatching(
+          new RegExp(`^Task ${i + 1}: cancelled the download from 127\\.0\\.0\\.1:${port}( after \\d+ bytes)?: task 4 failed$`),
+        ),
+      ),
     );
     expect(run.lines[4]).toMatch(/^Got 0 poems in \d+:\d\d:\d\d\.\d{6}; 1 task failed; 3 cancelled \(tasks 1, 2, 3\)$/);
     const seconds = Number(/0:00:(\d\d\.\d{6})/.exec(run.lines[4]!)![1]);
@@ -103,8 +117,12 @@ describe('the README\'s runs of the CLI', () => {
 
   it('without --fail-fast, gets the three poems in about the slowest download and exits with 1 (ten times faster)', async () => {
     const delay = tutorialDelay / 10;
-    const servers = await Promise.all(tutorialScene.map(({ poem: name, numBytes }) => serve({ poem: poem(name), numBytes, delay })));
-    const [ecstasy, fascination, science] = tutorialScene.map(({ poem: name, numBytes }) => idealDuration(poem(name).byteLength, numBytes, delay));
+    const servers = await Promise.all(
+      tutorialScene.map(({ poem: name, numBytes }) => serve({ poem: poem(name), numBytes, delay })),
+    );
+    const [ecstasy, fascination, science] = tutorialScene.map(({ poem: name, numBytes }) =>
+      idealDuration(poem(name).byteLength, numBytes, delay),
+    );
     const run = await runCli(['--json', ...servers.map((server) => String(server.port)), String(await closedPort())]);
     expect(run.code).toBe(1);
     const result = JSON.parse(run.stdout) as { poems: number; failed: number; ms: number };

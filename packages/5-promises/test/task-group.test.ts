@@ -24,14 +24,12 @@ const work =
       });
     });
 
-const failing =
-  (ms: number, log: string[], name: string) =>
-  async (): Promise<string> => {
-    log.push(`start ${name}`);
-    await sleep(ms);
-    log.push(`fail ${name}`);
-    throw Object.assign(new Error(`${name} failed`), { code: 'ECONNRESET' });
-  };
+const failing = (ms: number, log: string[], name: string) => async (): Promise<string> => {
+  log.push(`start ${name}`);
+  await sleep(ms);
+  log.push(`fail ${name}`);
+  throw Object.assign(new Error(`${name} failed`), { code: 'ECONNRESET' });
+};
 
 const settle = (promise: Promise<unknown>): Promise<string> =>
   promise.then(
@@ -53,7 +51,9 @@ describe('TaskGroup, one cancellation scope over AbortSignal', () => {
         running--;
       }
     };
-    const results = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((name, i) => group.run(name, counted(10 + 10 * (i % 2), name))));
+    const results = await Promise.all(
+      ['a', 'b', 'c', 'd', 'e'].map((name, i) => group.run(name, counted(10 + 10 * (i % 2), name))),
+    );
     expect(results).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(most).toBe(2);
     expect(log.filter((line) => line.startsWith('start'))).toEqual(['start a', 'start b', 'start c', 'start d', 'start e']);
@@ -61,7 +61,11 @@ describe('TaskGroup, one cancellation scope over AbortSignal', () => {
 
   it('with failFast, cancels every other task at the first failure, saying which failed first just before', async () => {
     const log: string[] = [];
-    const group = new TaskGroup<string>({ failFast: true, concurrency: 2, beforeCancelling: (first) => log.push(`first failure: ${first}, aborted: ${group.signal.aborted}`) });
+    const group = new TaskGroup<string>({
+      failFast: true,
+      concurrency: 2,
+      beforeCancelling: (first) => log.push(`first failure: ${first}, aborted: ${group.signal.aborted}`),
+    });
     const outcomes = Promise.all([
       settle(group.run('slow', work(5000, log, 'slow'))),
       settle(group.run('bad', failing(20, log, 'bad'))),
@@ -75,7 +79,10 @@ describe('TaskGroup, one cancellation scope over AbortSignal', () => {
   it('without failFast, lets the others finish when one fails', async () => {
     const log: string[] = [];
     const group = new TaskGroup<string>({ beforeCancelling: () => log.push('never') });
-    const outcomes = await Promise.all([settle(group.run('a', work(60, log, 'a'))), settle(group.run('bad', failing(10, log, 'bad')))]);
+    const outcomes = await Promise.all([
+      settle(group.run('a', work(60, log, 'a'))),
+      settle(group.run('bad', failing(10, log, 'bad'))),
+    ]);
     expect(outcomes).toEqual(['ok a', 'Error ECONNRESET']);
     expect(group.signal.aborted).toBe(false);
     expect(log).not.toContain('never');
@@ -92,14 +99,18 @@ describe('TaskGroup, one cancellation scope over AbortSignal', () => {
   });
 });
 
-describe('the CLI with --concurrency N, against the tutorial\'s three servers ten times faster', () => {
+describe("the CLI with --concurrency N, against the tutorial's three servers ten times faster", () => {
   const { runCli } = cliAt(fileURLToPath(new URL('../dist/cli.js', import.meta.url)));
   afterEach(closeServers);
 
   it('takes about the sum with 1 (as stage 1 does), about the second download plus the third with 2, about the slowest without', async () => {
     const delay = tutorialDelay / 10;
-    const servers = await Promise.all(tutorialScene.map(({ poem: name, numBytes }) => serve({ poem: poem(name), numBytes, delay })));
-    const [ecstasy, fascination, science] = tutorialScene.map(({ poem: name, numBytes }) => idealDuration(poem(name).byteLength, numBytes, delay));
+    const servers = await Promise.all(
+      tutorialScene.map(({ poem: name, numBytes }) => serve({ poem: poem(name), numBytes, delay })),
+    );
+    const [ecstasy, fascination, science] = tutorialScene.map(({ poem: name, numBytes }) =>
+      idealDuration(poem(name).byteLength, numBytes, delay),
+    );
     const ports = servers.map((server) => String(server.port));
     const seconds = async (extra: string[]): Promise<number> => {
       const run = await runCli(['--json', ...extra, ...ports]);

@@ -4,7 +4,15 @@ import { fileURLToPath } from 'node:url';
 
 import { parseTrace } from '@slow-poetry/shared';
 import { idealDuration, startScene, tutorialDelay, tutorialScene } from '@slow-poetry/slow-server';
-import { cliAt, closedPort, describeClientCli, describeTaskGroupCli, durationPattern, poem, scratchDir } from '@slow-poetry/test-kit';
+import {
+  cliAt,
+  closedPort,
+  describeClientCli,
+  describeTaskGroupCli,
+  durationPattern,
+  poem,
+  scratchDir,
+} from '@slow-poetry/test-kit';
 import { describe, expect, it } from 'vitest';
 
 import { flakyServer } from './flaky-server.js';
@@ -110,7 +118,9 @@ describe("the get-poetry-rxjs CLI against the tutorial's scene, with --concurren
       expect(summarySeconds(one.lines)).toBeGreaterThanOrEqual(sum * 0.98);
       // --fail-fast: the refused task fails, the three others are cancelled, long before any poem could arrive.
       expect(failFast.code).toBe(1);
-      expect(failFast.lines[0]).toMatch(/^Task 4: failed to get poetry from 127\.0\.0\.1:\d+: connection refused \(ECONNREFUSED\)$/);
+      expect(failFast.lines[0]).toMatch(
+        /^Task 4: failed to get poetry from 127\.0\.0\.1:\d+: connection refused \(ECONNREFUSED\)$/,
+      );
       expect(failFast.lines.at(-1)).toMatch(/^Got 0 poems in .*; 1 task failed; 3 cancelled \(tasks 1, 2, 3\)$/);
       expect(summarySeconds(failFast.lines)).toBeLessThan(slowest / 2);
       expect(gone).toBe(3); // the servers saw those three connections go away; every other one got its poem

@@ -33,7 +33,9 @@ let cpuRuns = 0;
 async function cpuSeconds(entry: string, args: string[]): Promise<number> {
   const file = join(scratch, `cpu-${++cpuRuns}.json`);
   const env = { ...process.env, SLOW_POETRY_CPU_FILE: file };
-  await new Promise<void>((resolve) => execFile(process.execPath, ['--import', cpuPreload, entry, ...args], { env }, () => resolve()));
+  await new Promise<void>((resolve) =>
+    execFile(process.execPath, ['--import', cpuPreload, entry, ...args], { env }, () => resolve()),
+  );
   return (JSON.parse(readFileSync(file, 'utf8')) as { seconds: number }).seconds;
 }
 
@@ -71,7 +73,7 @@ describe.concurrent('exercises 1 to 3, against small servers', () => {
     expect(stage.lines).toContain('Task 1: 0 bytes of poetry');
   });
 
-  it('exercise 2: with retry above toArray, the failed attempt\'s bytes stay in the poem, and the new attempt\'s follow them', async () => {
+  it("exercise 2: with retry above toArray, the failed attempt's bytes stay in the poem, and the new attempt's follow them", async () => {
     const text = poem('science.txt');
     const runs: CliRun[] = [];
     const outs = [scratchDir('slow-poetry-6-retry-'), scratchDir('slow-poetry-6-retry-')];
@@ -104,7 +106,10 @@ describe.concurrent('exercises 1 to 3, against small servers', () => {
     expect(run.lines).toHaveLength(3);
     expect(cold).toBe(`cold: A got ${whole} bytes, B got ${whole} bytes, over 2 connections`);
     // B missed exactly what A had got before B subscribed: its first chunk (one or more of the server's 10-byte writes).
-    const late = /^share\(\): A got (\d+) bytes, B \(subscribed after A's first chunk, (\d+) bytes\) got (\d+) bytes, over 1 connection$/.exec(shared!);
+    const late =
+      /^share\(\): A got (\d+) bytes, B \(subscribed after A's first chunk, (\d+) bytes\) got (\d+) bytes, over 1 connection$/.exec(
+        shared!,
+      );
     expect(late, shared).not.toBeNull();
     const [a, missed, b] = late!.slice(1).map(Number) as [number, number, number];
     expect(a).toBe(whole);

@@ -14,7 +14,22 @@ import {
   type StageUnderTest,
   type TaskOutcome,
 } from '@slow-poetry/test-kit';
-import { EmptyError, last, lastValueFrom, map, merge, pipe, retry, scan, share, shareReplay, tap, toArray, type Observable, type Subscription } from 'rxjs';
+import {
+  EmptyError,
+  last,
+  lastValueFrom,
+  map,
+  merge,
+  pipe,
+  retry,
+  scan,
+  share,
+  shareReplay,
+  tap,
+  toArray,
+  type Observable,
+  type Subscription,
+} from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { getPoetry } from '../src/get-poetry.js';
@@ -24,7 +39,10 @@ import { flakyServer } from './flaky-server.js';
 const distIndex = new URL('../dist/index.js', import.meta.url).href;
 
 /** Every chunk, kept as it came, then joined once: the whole poem as one value. */
-const joined = pipe(toArray<Uint8Array>(), map((chunks) => Buffer.concat(chunks)));
+const joined = pipe(
+  toArray<Uint8Array>(),
+  map((chunks) => Buffer.concat(chunks)),
+);
 
 /** The whole poem, as a promise. */
 const wholePoem = (chunks$: Observable<Uint8Array>): Promise<Uint8Array> => lastValueFrom(chunks$.pipe(joined));
@@ -125,7 +143,16 @@ describe('getPoetry returning a cold Observable', () => {
   });
 
   it('fails a stalled download with ETIMEDOUT, closes the socket and lets the process exit', async () => {
-    const server = await serveProcess(['--num-bytes', '10', '--delay', '0.005', '--quiet', '--stall-after', '30', poemPath('science.txt')]);
+    const server = await serveProcess([
+      '--num-bytes',
+      '10',
+      '--delay',
+      '0.005',
+      '--quiet',
+      '--stall-after',
+      '30',
+      poemPath('science.txt'),
+    ]);
     const run = await runScript(`
       const { getPoetry, idleTimeout } = await import(${JSON.stringify(distIndex)});
       getPoetry({ host: '127.0.0.1', port: ${server.port} }).pipe(idleTimeout(0.2))
@@ -164,7 +191,7 @@ describe('push, without backpressure', () => {
 });
 
 describe('merge', () => {
-  it('closes every download\'s socket when its subscriber unsubscribes', async () => {
+  it("closes every download's socket when its subscriber unsubscribes", async () => {
     const servers = await Promise.all([1, 2, 3].map(() => serve({ poem: poem('ecstasy.txt'), delay: 0.01 })));
     const ends = servers.map(nextEnd);
     let chunks = 0;
@@ -225,7 +252,6 @@ describe('share and shareReplay (exercise 3)', () => {
     b.unsubscribe();
     expect((await left).outcome).toBe('gone');
   });
-
 
   it('gives a subscriber that comes late the chunks it missed, over the one connection', async () => {
     const server = await serve({ poem: poem('science.txt'), delay: 0.01 });

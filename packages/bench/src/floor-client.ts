@@ -40,7 +40,8 @@ function main({ addresses, timeout }: ClientArgs): Promise<number> {
         settle(error);
       };
       const socket = net.connect(address);
-      if (timeout !== undefined) socket.setTimeout(timeout * 1000, () => once(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+      if (timeout !== undefined)
+        socket.setTimeout(timeout * 1000, () => once(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
       socket.on('data', (chunk: Buffer) => (result.bytes += chunk.byteLength));
       socket.on('end', () => once());
       socket.on('error', (error) => once(error));
@@ -48,4 +49,7 @@ function main({ addresses, timeout }: ClientArgs): Promise<number> {
   });
 }
 
-runClient({ name: 'floor-client', summary: "The bench's floor: a plain node:net reader that counts bytes and keeps none." }, main);
+runClient(
+  { name: 'floor-client', summary: "The bench's floor: a plain node:net reader that counts bytes and keeps none." },
+  main,
+);

@@ -55,7 +55,11 @@ function trouble(result: RunResult): string {
 }
 
 function table(head: string[], rows: string[][]): string {
-  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+  return [
+    `| ${head.join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
 }
 
 export function renderReport(report: BenchReport): string {
@@ -95,7 +99,9 @@ function runSection(report: BenchReport): string {
 
 function stageLinesSection(report: BenchReport): string {
   const lines = stageLines(report);
-  return lines.length === 0 ? '' : section('Each stage in one line', ['For the stage READMEs to quote.', lines.map((line) => `- ${line}`).join('\n')]);
+  return lines.length === 0
+    ? ''
+    : section('Each stage in one line', ['For the stage READMEs to quote.', lines.map((line) => `- ${line}`).join('\n')]);
 }
 
 function fidelitySection(rows: FidelityRow[]): string {
@@ -122,7 +128,8 @@ function scaleSection(scale: ScaleResult): string {
     return [
       count(row.n),
       row.client.label,
-      fmtMs(row.result.ms) + (row.runs.length > 1 ? ` (median of ${row.runs.map((ms) => fmtMs(ms).replace(' s', '')).join(', ')} s)` : ''),
+      fmtMs(row.result.ms) +
+        (row.runs.length > 1 ? ` (median of ${row.runs.map((ms) => fmtMs(ms).replace(' s', '')).join(', ')} s)` : ''),
       ratio(row.result.ms === undefined ? undefined : row.result.ms / row.idealMs),
       row.client.concurrent ? ratio(row.floorRatio) : '–',
       row.result.cpuSeconds.toFixed(2),
@@ -137,7 +144,22 @@ function scaleSection(scale: ScaleResult): string {
     'N downloads at once of a 100-byte poem, 10 bytes every 0.1 s (ideal 0.9 s each), from one server process with a listen backlog of 4096; every client with `--timeout 10`. ' +
       "Total ÷ floor compares with the plain `node:net` reader at the same N in the same run; where a size ran in several rounds (every client once per round), it is the median of each round's ratio to that round's floor, and the total shown is the median run. CPU: user + system seconds of the client process (less noisy than the total: it is what the client itself spent); peak RSS: the process's own peak resident memory; both recorded by the client process itself at exit (`process.resourceUsage()`). " +
       'Memory per connection: (peak RSS − peak RSS with one download) ÷ N.',
-    table(['Downloads', 'Client', 'Total', '÷ ideal', '÷ floor', 'CPU s', 'CPU ÷ floor', 'Peak RSS', 'Per connection', 'Poems', 'Trouble'], rows),
+    table(
+      [
+        'Downloads',
+        'Client',
+        'Total',
+        '÷ ideal',
+        '÷ floor',
+        'CPU s',
+        'CPU ÷ floor',
+        'Peak RSS',
+        'Per connection',
+        'Poems',
+        'Trouble',
+      ],
+      rows,
+    ),
     ...(scale.skipped.length > 0 ? [`Not run: ${scale.skipped.join('; ')}.`] : []),
   ]);
 }
@@ -169,7 +191,8 @@ function serverSection(scale: ScaleResult): string {
 
 function throughputSection(rows: ThroughputRow[]): string {
   const floor = rows.find((row) => row.client.key === 'floor');
-  const rate = (run: RunResult | undefined, size: number): number | undefined => (run?.ms === undefined ? undefined : size / (run.ms / 1000));
+  const rate = (run: RunResult | undefined, size: number): number | undefined =>
+    run?.ms === undefined ? undefined : size / (run.ms / 1000);
   const sizes = [...(rows[0]?.runs.keys() ?? [])];
   const biggest = Math.max(...sizes);
   const smallest = Math.min(...sizes);
@@ -177,7 +200,16 @@ function throughputSection(rows: ThroughputRow[]): string {
   return section('Throughput', [
     `One poem of 50 MB and one of 100 MB (1 MB = 10⁶ bytes), from \`slowpoetry --delay 0 --num-bytes ${chunkBytes}\`. Each download five times, the fastest kept (a run lasts a fraction of a second, and the machine's other work only adds to it); MB/s from the 100 MB run. Linear: the 100 MB download takes about twice as long as the 50 MB one; quadratic buffering would take four times as long (or far more: joining a growing buffer on each of 1,600 reads copies tens of gigabytes). The verdict line is 2√2 ≈ 2.83×, halfway between the two on a log scale.`,
     table(
-      ['Client', ...sizes.map((size) => `${size} MB`), 'MB/s', '÷ floor', `${biggest} MB ÷ ${smallest} MB time`, 'Peak RSS', 'CPU s', 'Trouble'],
+      [
+        'Client',
+        ...sizes.map((size) => `${size} MB`),
+        'MB/s',
+        '÷ floor',
+        `${biggest} MB ÷ ${smallest} MB time`,
+        'Peak RSS',
+        'CPU s',
+        'Trouble',
+      ],
       rows.map((row) => {
         const big = row.runs.get(biggest);
         const small = row.runs.get(smallest);
@@ -214,7 +246,8 @@ function targetRows(report: BenchReport): string[][] {
 
   const scale = report.scale?.rows ?? [];
   const at1000 = scale.filter((row) => row.n === 1000 && row.client.concurrent && row.client.stage !== undefined);
-  const over = (row: (typeof scale)[number]): number => (row.result.ms === undefined || row.result.failed > 0 ? Infinity : row.result.ms / row.idealMs);
+  const over = (row: (typeof scale)[number]): number =>
+    row.result.ms === undefined || row.result.failed > 0 ? Infinity : row.result.ms / row.idealMs;
   const sw = worst(at1000, over);
   rows.push([
     `Scale: at 1,000 downloads, every concurrent stage within ${targets.scaleIdealAt1000}× ideal`,
@@ -259,7 +292,8 @@ function stageLines(report: BenchReport): string[] {
   return keys.map((client) => {
     const parts: string[] = [];
     const fid = report.fidelity?.find((row) => row.client.key === client.key && row.speed === targets.fidelitySpeed);
-    if (fid?.result.ms !== undefined) parts.push(`the scene at speed ${fid.speed} in ${ratio3(fid.result.ms / fid.idealMs)} ideal`);
+    if (fid?.result.ms !== undefined)
+      parts.push(`the scene at speed ${fid.speed} in ${ratio3(fid.result.ms / fid.idealMs)} ideal`);
     const rows = report.scale?.rows.filter((row) => row.client.key === client.key) ?? [];
     const top = rows.at(-1);
     if (top?.result.ms !== undefined) {
@@ -287,7 +321,9 @@ function stageLines(report: BenchReport): string[] {
 /** The report as plain data, for --json: every figure, with the maps turned into objects. */
 export function reportData(report: BenchReport): unknown {
   return JSON.parse(
-    JSON.stringify(report, (_key, value: unknown) => (value instanceof Map ? Object.fromEntries(value as Map<unknown, unknown>) : value)),
+    JSON.stringify(report, (_key, value: unknown) =>
+      value instanceof Map ? Object.fromEntries(value as Map<unknown, unknown>) : value,
+    ),
   );
 }
 
@@ -301,6 +337,9 @@ export function writeReport(path: string, body: string): void {
   const text = readFileSync(path, 'utf8');
   const begin = text.indexOf(beginMarker);
   const end = text.indexOf(endMarker);
-  const next = begin >= 0 && end > begin ? text.slice(0, begin) + block + text.slice(end + endMarker.length) : `${text.trimEnd()}\n\n${block}\n`;
+  const next =
+    begin >= 0 && end > begin
+      ? text.slice(0, begin) + block + text.slice(end + endMarker.length)
+      : `${text.trimEnd()}\n\n${block}\n`;
   writeFileSync(path, next);
 }

@@ -52,7 +52,11 @@ export async function measureClient(client: BenchClient, addresses: string[], op
   const started = performance.now();
   // detached: a group of its own, so a hung run is killed with every process in it.
   const child = ownGroup(
-    spawn(command!, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, SLOW_POETRY_USAGE: usageFile } }),
+    spawn(command!, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+      env: { ...process.env, SLOW_POETRY_USAGE: usageFile },
+    }),
   );
   const stdout: Buffer[] = [];
   let stderr = '';
@@ -91,7 +95,15 @@ export async function measureClient(client: BenchClient, addresses: string[], op
     const result = readClientResult(text);
     return { ...base, ms: result.ms, poems: result.poems, failed: result.failed, bytes: result.bytes, reasons: result.reasons };
   } catch (error) {
-    return { ...base, ms: undefined, poems: 0, failed: 0, bytes: 0, reasons: {}, stderr: base.stderr || (error as Error).message };
+    return {
+      ...base,
+      ms: undefined,
+      poems: 0,
+      failed: 0,
+      bytes: 0,
+      reasons: {},
+      stderr: base.stderr || (error as Error).message,
+    };
   }
 }
 

@@ -34,9 +34,13 @@ export async function startSceneProcess(speed: number): Promise<SceneProcess> {
   return { ports, close };
 }
 
-async function forkServers(options: ServerChildOptions): Promise<{ ports: number[]; stats(): Promise<ServerStats>; close(): Promise<void> }> {
+async function forkServers(
+  options: ServerChildOptions,
+): Promise<{ ports: number[]; stats(): Promise<ServerStats>; close(): Promise<void> }> {
   // execArgv: []: the server needs none of this process's own Node options.
-  const child = ownChild(fork(serverChildPath, [JSON.stringify(options)], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  const child = ownChild(
+    fork(serverChildPath, [JSON.stringify(options)], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+  );
   const next = <T extends ServerChildMessage['type']>(type: T): Promise<Extract<ServerChildMessage, { type: T }>> =>
     new Promise((resolve, reject) => {
       const onMessage = (message: ServerChildMessage): void => {

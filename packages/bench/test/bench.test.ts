@@ -20,7 +20,10 @@ describe('the bench', () => {
   it('measures the floor client against a server in its own process, with CPU time and peak memory', async () => {
     const server = await startStatsServer({ poemFile: join(poetryDir, 'science.txt'), numBytes: 100, delay: 0.01, backlog: 511 });
     try {
-      const run = await measureClient(floorClient, [String(server.port), String(server.port)], { timeout: 5, deadlineMs: 10_000 });
+      const run = await measureClient(floorClient, [String(server.port), String(server.port)], {
+        timeout: 5,
+        deadlineMs: 10_000,
+      });
       expect(run).toMatchObject({ code: 0, hung: false, poems: 2, failed: 0, bytes: 2 * 666 });
       expect(run.ms).toBeGreaterThanOrEqual(60); // 7 chunks, 10 ms apart
       expect(run.cpuSeconds).toBeGreaterThan(0);
@@ -52,7 +55,7 @@ describe('the bench', () => {
     }
   });
 
-  it("runs each variant a stage declares, with its arguments and its limit, and skips a stage that is not built", () => {
+  it('runs each variant a stage declares, with its arguments and its limit, and skips a stage that is not built', () => {
     const toys = makeToyStages([
       {
         stage: 1,
@@ -89,7 +92,7 @@ describe('the bench', () => {
     expect(text).not.toContain('old figures');
   });
 
-  it('finds each stage\'s own line from BENCHMARKS.md quoted word for word in that stage\'s README', () => {
+  it("finds each stage's own line from BENCHMARKS.md quoted word for word in that stage's README", () => {
     // A fresh `pnpm bench` rewrites these lines; this keeps the READMEs from quoting an older run.
     const packages = fileURLToPath(new URL('../../', import.meta.url));
     const benchmarks = readFileSync(join(packages, 'bench', 'BENCHMARKS.md'), 'utf8');

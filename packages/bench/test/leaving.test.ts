@@ -25,31 +25,38 @@ describe('the bench, interrupted', () => {
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
-  ] as const)('stopped by %s while it measures, kills its client and servers, removes its folders and exits %i', async (signal, status) => {
-    const { tmp, mark, env } = marked(signal);
-    try {
-      const child = spawn(process.execPath, [launcher, '--dry-run', '--only', 'scale', '--clients', 'floor'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stderr = '';
-      // The first line comes after the first measured run: by then the servers are up and the next client is starting.
-      await new Promise<void>((resolve) =>
-        child.stderr.setEncoding('utf8').on('data', (text: string) => {
-          stderr += text;
-          if (stderr.includes('\n')) resolve();
-        }),
-      );
-      await sleep(200);
-      expect(processesMarked(mark).length).toBeGreaterThan(0);
-      child.kill(signal);
-      const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-      expect(code).toBe(status);
-      expect(stderr).toContain(`slow-poetry-bench: stopped by ${signal}`);
-      await sleep(300);
-      expect(processesMarked(mark)).toEqual([]);
-      expect(readdirSync(tmp)).toEqual([]);
-    } finally {
-      rmSync(tmp, { recursive: true, force: true });
-    }
-  }, 60_000);
+  ] as const)(
+    'stopped by %s while it measures, kills its client and servers, removes its folders and exits %i',
+    async (signal, status) => {
+      const { tmp, mark, env } = marked(signal);
+      try {
+        const child = spawn(process.execPath, [launcher, '--dry-run', '--only', 'scale', '--clients', 'floor'], {
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stderr = '';
+        // The first line comes after the first measured run: by then the servers are up and the next client is starting.
+        await new Promise<void>((resolve) =>
+          child.stderr.setEncoding('utf8').on('data', (text: string) => {
+            stderr += text;
+            if (stderr.includes('\n')) resolve();
+          }),
+        );
+        await sleep(200);
+        expect(processesMarked(mark).length).toBeGreaterThan(0);
+        child.kill(signal);
+        const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+        expect(code).toBe(status);
+        expect(stderr).toContain(`slow-poetry-bench: stopped by ${signal}`);
+        await sleep(300);
+        expect(processesMarked(mark)).toEqual([]);
+        expect(readdirSync(tmp)).toEqual([]);
+      } finally {
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
 
   it('killed outright, takes its server processes with it', async () => {
     const { tmp, mark, env } = marked('SIGKILL');
@@ -60,7 +67,10 @@ describe('the bench, interrupted', () => {
         console.log('up');
         setInterval(() => {}, 1000);
       `;
-      const parent = spawn(process.execPath, ['--input-type=module', '-e', source], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+      const parent = spawn(process.execPath, ['--input-type=module', '-e', source], {
+        env,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       await new Promise<void>((resolve) => parent.stdout.once('data', () => resolve()));
       expect(processesMarked(mark).length).toBe(2); // the parent and its server child
       parent.kill('SIGKILL');

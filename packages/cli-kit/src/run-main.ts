@@ -10,7 +10,11 @@ import { exitStatus, UsageError } from './usage-error.js';
 export function runMain(program: string, main: () => Promise<number | void> | number | void): void {
   const report = (error: unknown): void => {
     const usage = error instanceof UsageError || isParseArgsError(error);
-    const message = isParseArgsError(error) ? parseArgsMessage(error as Error) : error instanceof Error ? error.message : String(error);
+    const message = isParseArgsError(error)
+      ? parseArgsMessage(error as Error)
+      : error instanceof Error
+        ? error.message
+        : String(error);
     process.stderr.write(`${program}: ${usage ? '' : 'error: '}${message}\n`);
     if (!usage && process.env['SLOW_POETRY_DEBUG'] && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     process.exitCode = usage ? exitStatus.usage : exitStatus.failed;

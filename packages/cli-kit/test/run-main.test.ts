@@ -29,7 +29,9 @@ describe('runMain', () => {
   });
 
   it("explains util.parseArgs' errors in one line each", () => {
-    const unknown = run("import { parseArgs } from 'node:util';\nkit.runMain('prog', () => { parseArgs({ args: ['--bogus'], options: {} }); });");
+    const unknown = run(
+      "import { parseArgs } from 'node:util';\nkit.runMain('prog', () => { parseArgs({ args: ['--bogus'], options: {} }); });",
+    );
     expect(unknown).toMatchObject({ status: 2, stderr: "prog: unknown option '--bogus' (see --help)\n" });
   });
 
@@ -41,7 +43,11 @@ describe('runMain', () => {
 
 describe('onStopSignal', () => {
   it('calls its handler once for the first of SIGINT, SIGTERM and SIGHUP, with the status a shell expects', () => {
-    for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    for (const [signal, status] of [
+      ['SIGINT', 130],
+      ['SIGTERM', 143],
+      ['SIGHUP', 129],
+    ] as const) {
       const result = run(`
         kit.onStopSignal((signal) => { console.log(signal); process.exitCode = kit.statusFor(signal); });
         process.kill(process.pid, '${signal}');

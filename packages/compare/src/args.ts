@@ -63,7 +63,8 @@ export function parseCompareArgs(args: string[]): CliOptions | 'help' {
   }
   const options: CliOptions = { json: values.json === true };
   if (values.speed !== undefined) options.speed = readPositive('--speed', values.speed, 'a number above zero, such as 10 or 0.5');
-  if (values.delay !== undefined) options.delay = readPositive('--delay', values.delay, 'a number of seconds above zero, such as 0.1');
+  if (values.delay !== undefined)
+    options.delay = readPositive('--delay', values.delay, 'a number of seconds above zero, such as 0.1');
   if (values['num-bytes'] !== undefined) options.numBytes = readInteger('--num-bytes', values['num-bytes'], 1, maxNumBytes);
   if (values.width !== undefined) options.width = readInteger('--width', values.width, 40, 1000);
   if (values.stages !== undefined) {

@@ -96,7 +96,11 @@ export async function compare(options: CompareOptions = {}): Promise<Comparison>
   // Generous: a client may be slow, but one that hangs must not hang the comparison.
   // Three times the whole schedule, which must fit in a timer too.
   const deadlineMs = 3 * schedule.sum + 20_000;
-  checkTimerSeconds("each client's deadline (three times the servers' schedule)", deadlineMs / 1000, `${Math.round(deadlineMs / 1000)} seconds`);
+  checkTimerSeconds(
+    "each client's deadline (three times the servers' schedule)",
+    deadlineMs / 1000,
+    `${Math.round(deadlineMs / 1000)} seconds`,
+  );
   const loadBefore = loadavg()[0]!;
 
   const servers = await startServers(plans);

@@ -62,7 +62,11 @@ function apis(result: Comparison): string[] {
 function table(header: string[], rows: string[][], right: boolean[]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string =>
-    '  ' + cells.map((c, i) => (right[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('   ').trimEnd();
+    '  ' +
+    cells
+      .map((c, i) => (right[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('   ')
+      .trimEnd();
   return [line(header), ...rows.map(line)];
 }
 
@@ -76,13 +80,13 @@ function times(result: Comparison, ran: StageResult[]): string[] {
     seconds(s.run!.processMs),
   ]);
   return [
-    '2. The times: total against the ideal, the servers\' own schedule',
+    "2. The times: total against the ideal, the servers' own schedule",
     '',
     ...table(['stage', 'downloads', 'total', 'ideal', 'ratio', 'process'], rows, [false, false, true, true, true, true]),
     '',
     `  total: ${result.totalMeasuredBy}.`,
     '  ideal: the sum of the downloads for a client that takes them one by one, the slowest for one that takes',
-    '  them all at once. process: spawn to exit, measured here (adds Node\'s start-up).',
+    "  them all at once. process: spawn to exit, measured here (adds Node's start-up).",
   ];
 }
 
@@ -94,7 +98,7 @@ function thread(ran: StageResult[]): string[] {
     return [name(s), seconds(loop.maxDelayMs), seconds(loop.heldMs), `${share.toFixed(0)} %`];
   });
   return [
-    '3. Who held the thread: Node\'s event-loop delay inside each client while it ran',
+    "3. Who held the thread: Node's event-loop delay inside each client while it ran",
     '',
     ...table(['stage', 'longest stall', 'held in all', 'of the run'], rows, [false, true, true, true]),
     '',

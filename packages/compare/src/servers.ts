@@ -5,14 +5,7 @@ import { readFileSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 
 import { checkTimerSeconds, UsageError } from '@slow-poetry/cli-kit';
-import {
-  idealDuration,
-  poetryDir,
-  startServer,
-  tutorialDelay,
-  tutorialScene,
-  type SlowServer,
-} from '@slow-poetry/slow-server';
+import { idealDuration, poetryDir, startServer, tutorialDelay, tutorialScene, type SlowServer } from '@slow-poetry/slow-server';
 
 export interface ServerPlan {
   /** The poem's file name, e.g. 'ecstasy.txt'. */

@@ -66,7 +66,12 @@ export function parseSignatures(declarations: string): string[] {
       else if (c === ')' || c === '}' || c === ']' || (c === '>' && declarations[end - 1] !== '=')) depth--;
       else if (c === ';' && depth <= 0) break;
     }
-    found.push(declarations.slice(match.index + match[0].length, end).replace(/\s+/g, ' ').trim());
+    found.push(
+      declarations
+        .slice(match.index + match[0].length, end)
+        .replace(/\s+/g, ' ')
+        .trim(),
+    );
   }
   return found;
 }

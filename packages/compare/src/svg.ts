@@ -102,11 +102,26 @@ function figure(title: string, groups: Group[], longestMs: number): string {
   const legendY = y + 40;
   // The legend: a symbol, then its words, left to right (about 7 px a character at 13 px).
   const symbols: Array<[(x: number) => string, string]> = [
-    [(x) => `<line x1="${x}" y1="${legendY - 4}" x2="${x + 24}" y2="${legendY - 4}" stroke="${colors.waiting}" stroke-dasharray="2 3"/>`, 'not connected yet'],
-    [(x) => `<rect x="${x}" y="${legendY - 9}" width="24" height="10" fill="${colors.connected}"/>`, 'connected, waiting for bytes'],
-    [(x) => `<path d="M${x + 6} ${legendY - 12}v16M${x + 12} ${legendY - 12}v16M${x + 18} ${legendY - 12}v16" stroke="${colors.chunk}"/>`, 'bytes arrived'],
+    [
+      (x) =>
+        `<line x1="${x}" y1="${legendY - 4}" x2="${x + 24}" y2="${legendY - 4}" stroke="${colors.waiting}" stroke-dasharray="2 3"/>`,
+      'not connected yet',
+    ],
+    [
+      (x) => `<rect x="${x}" y="${legendY - 9}" width="24" height="10" fill="${colors.connected}"/>`,
+      'connected, waiting for bytes',
+    ],
+    [
+      (x) =>
+        `<path d="M${x + 6} ${legendY - 12}v16M${x + 12} ${legendY - 12}v16M${x + 18} ${legendY - 12}v16" stroke="${colors.chunk}"/>`,
+      'bytes arrived',
+    ],
     [(x) => `<rect x="${x + 10}" y="${legendY - 12}" width="3" height="16" fill="${colors.done}"/>`, 'poem done'],
-    [(x) => `<path d="M${x + 7} ${legendY - 9}l10 10M${x + 17} ${legendY - 9}l-10 10" stroke="${colors.failed}" stroke-width="2"/>`, 'failed'],
+    [
+      (x) =>
+        `<path d="M${x + 7} ${legendY - 9}l10 10M${x + 17} ${legendY - 9}l-10 10" stroke="${colors.failed}" stroke-width="2"/>`,
+      'failed',
+    ],
   ];
   const legend: string[] = [];
   let x = 24;
@@ -130,7 +145,11 @@ function figure(title: string, groups: Group[], longestMs: number): string {
 
 /** One stage's timeline, on the axis every stage shares, so that the figures compare directly. */
 export function stageSvg(result: Comparison, stage: StageResult): string {
-  return figure(`Slow poetry, stage ${stage.stage}: ${stage.title}`, [{ heading: heading(stage), lanes: lanes(stage) }], result.axisMs);
+  return figure(
+    `Slow poetry, stage ${stage.stage}: ${stage.title}`,
+    [{ heading: heading(stage), lanes: lanes(stage) }],
+    result.axisMs,
+  );
 }
 
 export function combinedSvg(result: Comparison): string {
@@ -145,7 +164,10 @@ export function combinedSvg(result: Comparison): string {
 
 /** The file names, e.g. stage-1-toy-sequential.svg. */
 export function stageFileName(stage: StageResult): string {
-  const slug = stage.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const slug = stage.title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
   return `stage-${stage.stage}-${slug || 'untitled'}.svg`;
 }
 

@@ -185,7 +185,9 @@ describe('a comparison of toy stages at speed 20', () => {
       expect(allElements(svg).some((e) => e.name === 'title')).toBe(true);
     }
     const combined = parseXml(readFileSync(join(svgDir, 'comparison.svg'), 'utf8'));
-    const texts = allElements(combined).filter((e) => e.name === 'text').map((e) => e.text);
+    const texts = allElements(combined)
+      .filter((e) => e.name === 'text')
+      .map((e) => e.text);
     expect(texts.filter((t) => /^Stage \d \(toy/.test(t))).toHaveLength(3);
     // A mark per read: each task's path has as many "v16" strokes as it had reads.
     const marks = allElements(combined)

@@ -55,7 +55,9 @@ describe('the live display on a terminal', () => {
     } as StageResult);
     expect(screen).toContain('stage 3 (toy concurrent): downloading all at once');
     expect(screen).toContain('\x1b[3A\x1b[J'); // the three lines drawn are cleared at the end
-    expect(screen.endsWith('stage 3 (toy concurrent): 2 of 2 poems in 0.909 s (ideal 0.900 s, the max; ratio 1.01)\n')).toBe(true);
+    expect(screen.endsWith('stage 3 (toy concurrent): 2 of 2 poems in 0.909 s (ideal 0.900 s, the max; ratio 1.01)\n')).toBe(
+      true,
+    );
   });
 });
 

@@ -108,10 +108,19 @@ describe("compare's command line", () => {
     }
   });
 
-  it('takes the reader\'s own poems and server settings', async () => {
+  it("takes the reader's own poems and server settings", async () => {
     const run = await runCompare([
-      '--packages', toys.dir, '--stages', '3', '--json',
-      '--poems', 'alla-sera.txt,science.txt', '--num-bytes', '50', '--delay', '0.004',
+      '--packages',
+      toys.dir,
+      '--stages',
+      '3',
+      '--json',
+      '--poems',
+      'alla-sera.txt,science.txt',
+      '--num-bytes',
+      '50',
+      '--delay',
+      '0.004',
     ]);
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout) as Comparison;

@@ -52,7 +52,9 @@ export function findExercise(stageName: string, name: string, packagesDir?: stri
   const exercise = all.find((e) => e.stage.dir === stage.dir && e.name === name);
   if (exercise === undefined) {
     const names = all.filter((e) => e.stage.dir === stage.dir).map((e) => e.name);
-    throw new UsageError(`stage ${stage.stage} has no exercise '${name}' (${names.length > 0 ? `it has: ${names.join(', ')}` : 'it has none'})`);
+    throw new UsageError(
+      `stage ${stage.stage} has no exercise '${name}' (${names.length > 0 ? `it has: ${names.join(', ')}` : 'it has none'})`,
+    );
   }
   return exercise;
 }
@@ -60,7 +62,10 @@ export function findExercise(stageName: string, name: string, packagesDir?: stri
 function readExercise(stage: StagePackage, name: string): Exercise {
   const patch = readFileSync(join(stage.dir, 'exercises', `${name}.patch`), 'utf8');
   const header = patch.slice(0, Math.max(0, patch.indexOf('diff --git'))).split('\n');
-  const run = header.find((line) => line.startsWith('Run: '))?.slice('Run: '.length).trim();
+  const run = header
+    .find((line) => line.startsWith('Run: '))
+    ?.slice('Run: '.length)
+    .trim();
   const launcher = stage.launcher.slice(stage.dir.length + 1);
   return { stage, name, title: header[0]?.trim() ?? name, patch, run: run ?? launcher };
 }
@@ -104,7 +109,9 @@ export function buildExercise(exercise: Exercise, scratchRoot = join(tmpdir(), '
   try {
     execFileSync('git', ['apply', patchFile], { cwd: dir, stdio: 'pipe' });
   } catch (error) {
-    throw new Error(`the patch ${exercise.name}.patch does not apply to stage ${stage.stage} any more: ${firstLine(error)}`, { cause: error });
+    throw new Error(`the patch ${exercise.name}.patch does not apply to stage ${stage.stage} any more: ${firstLine(error)}`, {
+      cause: error,
+    });
   } finally {
     rmSync(patchFile, { force: true });
   }
@@ -141,7 +148,10 @@ export async function buildExercises(stageName: string, names: string[], scratch
             process.stdout.write(buildExercise(exercise, ...${JSON.stringify(scratchRoot === undefined ? [] : [scratchRoot])}).entry);
           `;
           execFile(process.execPath, ['--input-type=module', '-e', source], (error, stdout, stderr) => {
-            if (error) reject(new Error(`exercise ${stageName} ${name} did not build: ${stderr.trim() || error.message}`, { cause: error }));
+            if (error)
+              reject(
+                new Error(`exercise ${stageName} ${name} did not build: ${stderr.trim() || error.message}`, { cause: error }),
+              );
             else resolve([name, stdout]);
           });
         }),

@@ -60,16 +60,22 @@ describe('pnpm exercise', () => {
     expect(() => findExercise('99', 'x')).toThrow("there is no stage '99' (try --list)");
   });
 
-  it("waits for the patched client, whose Ctrl-C is its own: its summary and its exit status come through", async () => {
+  it('waits for the patched client, whose Ctrl-C is its own: its summary and its exit status come through', async () => {
     // An exercise of a stage that catches Ctrl-C, run as `pnpm exercise` runs it; the
     // terminal's Ctrl-C goes to the whole process group, launcher and client alike.
-    const exercise = findExercises().find((e) => !e.stage.holdsThread && e.run === e.stage.launcher.slice(e.stage.dir.length + 1))!;
+    const exercise = findExercises().find(
+      (e) => !e.stage.holdsThread && e.run === e.stage.launcher.slice(e.stage.dir.length + 1),
+    )!;
     buildExercise(exercise); // built beforehand, so that the run below starts at once
     const server = await serve({ poem: poem('ecstasy.txt'), fault: { kind: 'stall', afterBytes: 30 } });
-    const child = spawn(process.execPath, [launcher, String(exercise.stage.stage), exercise.name, '--quiet', String(server.port)], {
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [launcher, String(exercise.stage.stage), exercise.name, '--quiet', String(server.port)],
+      {
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
     await nextFault(server);

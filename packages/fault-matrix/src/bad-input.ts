@@ -56,9 +56,10 @@ export const clientCases: Program['cases'] = [
 
 /** A client's program: the common cases, then its own options' (`{port}` filled in). */
 export function clientProgram(client: ClientUnderTest): Program {
-  const own = Object.entries(client.badInput).map(
-    ([why, args]): [string, string[]] => [why, args.map((arg) => (arg === '{port}' ? port : arg))],
-  );
+  const own = Object.entries(client.badInput).map(([why, args]): [string, string[]] => [
+    why,
+    args.map((arg) => (arg === '{port}' ? port : arg)),
+  ]);
   return {
     name: client.program,
     binPath: client.binPath,

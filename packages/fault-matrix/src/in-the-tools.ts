@@ -57,19 +57,26 @@ export function describeInTheTools(stage: StagePackage): void {
       expect(compared?.ratio).toBeLessThan(1.6);
     });
 
-    it(stage.holdsThread ? 'holds its thread for the whole run, as its field says' : 'leaves its thread free, as its field says', () => {
-      const compared = result.stages[0]!;
-      const { loop, totalMs } = compared.run!;
-      if (stage.holdsThread) expect(loop!.maxDelayMs).toBeGreaterThan(0.8 * totalMs);
-      else expect(loop!.maxDelayMs).toBeLessThan(0.25 * totalMs);
-    });
+    it(
+      stage.holdsThread ? 'holds its thread for the whole run, as its field says' : 'leaves its thread free, as its field says',
+      () => {
+        const compared = result.stages[0]!;
+        const { loop, totalMs } = compared.run!;
+        if (stage.holdsThread) expect(loop!.maxDelayMs).toBeGreaterThan(0.8 * totalMs);
+        else expect(loop!.maxDelayMs).toBeLessThan(0.25 * totalMs);
+      },
+    );
 
     afterAll(closeServers);
     it.each(benchClients([stage]).clients.map((client) => [client.label, client] as const))(
       'is measured by the bench as %s: every poem counted from its result record, with its CPU time and memory',
       async (_label, client) => {
         const server = await serve({ poem: poem('science.txt'), numBytes: 100, delay: 0.01 });
-        const run = await measureClient(client, [1, 2, 3].map(() => String(server.port)), { timeout: 5, deadlineMs: 20_000 });
+        const run = await measureClient(
+          client,
+          [1, 2, 3].map(() => String(server.port)),
+          { timeout: 5, deadlineMs: 20_000 },
+        );
         expect(run).toMatchObject({ code: 0, hung: false, poems: 3, failed: 0, bytes: 3 * poem('science.txt').byteLength });
         expect(run.ms).toBeGreaterThan(50); // 7 chunks, 10 ms apart
         expect(run.cpuSeconds).toBeGreaterThan(0);

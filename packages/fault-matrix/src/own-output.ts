@@ -92,21 +92,25 @@ export const ownOutputCases: Case[] = [
       mkdirSync(join(fixture.out, 'task-1.txt'));
       const result = await runBin(client.binPath, args(client, fixture, [one.address, two.address]));
       expectNoHangNoStack(result);
-      expect(result.stdout).toMatch(failedLine(1, one.address, /poem not saved \(ESAVE\): cannot save .*task-1\.txt: is a directory \(EISDIR\)/));
+      expect(result.stdout).toMatch(
+        failedLine(1, one.address, /poem not saved \(ESAVE\): cannot save .*task-1\.txt: is a directory \(EISDIR\)/),
+      );
       expect(fixture.saved(2)?.equals(poem('fascination.txt'))).toBe(true);
       expect(summary(result)).toEqual({ poems: 1, failed: 1 });
       expect(result.code).toBe(1);
     },
   },
   {
-    name: "a failed task whose bytes cannot be saved stays failed for its own reason, and the others go on",
+    name: 'a failed task whose bytes cannot be saved stays failed for its own reason, and the others go on',
     async run(client, fixture) {
       const reset = await fixture.serve('ecstasy.txt', { numBytes: 35, delay: 0.1, fault: { kind: 'reset', afterBytes: 70 } });
       const whole = await fixture.serve('science.txt');
       mkdirSync(join(fixture.out, 'task-1.partial.txt'));
       const result = await runBin(client.binPath, args(client, fixture, [reset.address, whole.address]));
       expectNoHangNoStack(result);
-      expect(result.stdout).toMatch(failedLine(1, reset.address, /connection reset by peer \(ECONNRESET\); its 70 bytes were not saved: /));
+      expect(result.stdout).toMatch(
+        failedLine(1, reset.address, /connection reset by peer \(ECONNRESET\); its 70 bytes were not saved: /),
+      );
       expect(fixture.saved(2)?.equals(poem('science.txt'))).toBe(true);
       expect(result.code).toBe(1);
     },
@@ -143,9 +147,13 @@ export const ownOutputCases: Case[] = [
     async run(client, fixture) {
       const firehose = await fixture.serve('ecstasy.txt', { endless: true, numBytes: 1 << 20, delay: 0 });
       const whole = await fixture.serve('science.txt');
-      const result = await runBin(client.binPath, [...client.extraArgs, '--quiet', firehose.address, whole.address], { deadlineMs: 30_000 });
+      const result = await runBin(client.binPath, [...client.extraArgs, '--quiet', firehose.address, whole.address], {
+        deadlineMs: 30_000,
+      });
       expectNoHangNoStack(result);
-      expect(result.stdout).toMatch(failedLine(1, firehose.address, new RegExp(`poem too long \\(EPOEMTOOLONG\\): more than ${defaultMaxBytes} bytes`)));
+      expect(result.stdout).toMatch(
+        failedLine(1, firehose.address, new RegExp(`poem too long \\(EPOEMTOOLONG\\): more than ${defaultMaxBytes} bytes`)),
+      );
       expect(summary(result)).toEqual({ poems: 1, failed: 1 });
       expect(result.code).toBe(1);
     },
@@ -157,14 +165,18 @@ export function describeOwnOutput(clients: ClientUnderTest[]): void {
   describe.concurrent.each(clients)('$name and its own output, signals and limits', (client) => {
     for (const test of ownOutputCases) {
       if (test.when !== undefined && !test.when(client)) continue;
-      it.skipIf(client.missing !== undefined)(test.name, async () => {
-        const fixture = new Fixture();
-        try {
-          await test.run(client, fixture);
-        } finally {
-          await fixture.close();
-        }
-      }, 40_000);
+      it.skipIf(client.missing !== undefined)(
+        test.name,
+        async () => {
+          const fixture = new Fixture();
+          try {
+            await test.run(client, fixture);
+          } finally {
+            await fixture.close();
+          }
+        },
+        40_000,
+      );
     }
   });
 }

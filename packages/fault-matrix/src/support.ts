@@ -63,7 +63,10 @@ function escapeRegExp(text: string): string {
 
 /** The report line of a failed task: `Task N: failed to get poetry from ADDRESS[ after B bytes]: REASON…`. */
 export function failedLine(task: number, address: string, reason: RegExp): RegExp {
-  return new RegExp(`^Task ${task}: failed to get poetry from ${escapeRegExp(address)}( after \\d+ bytes)?: (${reason.source})`, 'm');
+  return new RegExp(
+    `^Task ${task}: failed to get poetry from ${escapeRegExp(address)}( after \\d+ bytes)?: (${reason.source})`,
+    'm',
+  );
 }
 
 /** What every run must show, whatever the fault: it ended by itself, without a stack trace. */

@@ -57,7 +57,9 @@ describe('the fault matrix harness', () => {
       } catch {
         // reported below
       }
-      expect(test, `${stage.dir}/test/fault-matrix.test.ts`).toMatch(/describeFaultMatrix\(new URL\('\.\.\/', import\.meta\.url\)\)/);
+      expect(test, `${stage.dir}/test/fault-matrix.test.ts`).toMatch(
+        /describeFaultMatrix\(new URL\('\.\.\/', import\.meta\.url\)\)/,
+      );
     }
   });
 

@@ -95,17 +95,26 @@ describe('a new stage made by copying a folder', () => {
 
   it('is run by compare beside the others, its poems whole', () => {
     const compare = join(copy, 'packages', 'compare', 'bin', 'slow-poetry-compare.js');
-    const run = spawnSync(process.execPath, [compare, '--packages', join(copy, 'packages'), '--stages', String(number), '--speed', '20', '--json'], {
-      encoding: 'utf8',
-    });
+    const run = spawnSync(
+      process.execPath,
+      [compare, '--packages', join(copy, 'packages'), '--stages', String(number), '--speed', '20', '--json'],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(run.status, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout) as Comparison;
-    expect(result.stages.map((stage) => [stage.stage, stage.title, stage.status, stage.ok])).toEqual([[number, 'echo', 'ran', true]]);
+    expect(result.stages.map((stage) => [stage.stage, stage.title, stage.status, stage.ok])).toEqual([
+      [number, 'echo', 'ran', true],
+    ]);
   }, 30_000);
 
   it('is built and tested by pnpm test, its row of the fault matrix after its build', () => {
     expect(existsSync(join(copy, 'packages', folder, 'test', 'fault-matrix.test.ts'))).toBe(true);
-    const dry = execFileSync(join(copy, 'node_modules', '.bin', 'turbo'), ['run', 'test', '--dry=json'], { cwd: copy, encoding: 'utf8' });
+    const dry = execFileSync(join(copy, 'node_modules', '.bin', 'turbo'), ['run', 'test', '--dry=json'], {
+      cwd: copy,
+      encoding: 'utf8',
+    });
     const tasks = (JSON.parse(dry) as { tasks: Array<{ taskId: string; dependencies: string[] }> }).tasks;
     const test = tasks.find((task) => task.taskId === `@slow-poetry/${folder}#test`);
     expect(test?.dependencies).toEqual(

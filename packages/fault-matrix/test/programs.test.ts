@@ -87,7 +87,7 @@ export const programs: Program[] = [
       ['a directory as the poem', ['--speed', '100', '--poems', poetryDir]],
       ['zero bytes per chunk', ['--speed', '100', '--num-bytes', '0']],
       ['a negative chunk size', ['--speed', '100', '--num-bytes=-3']],
-      ['a chunk size above the server\'s 16 MiB', ['--speed', '100', '--num-bytes', '16777217']],
+      ["a chunk size above the server's 16 MiB", ['--speed', '100', '--num-bytes', '16777217']],
       ['a negative delay', ['--speed', '100', '--delay=-1']],
       ["a speed so slow that a client's deadline outgrows a timer", ['--speed', '0.0000001']],
       ['a delay longer than a timer can wait', ['--delay', '3000000']],
@@ -98,7 +98,6 @@ export const programs: Program[] = [
     ],
   },
 ];
-
 
 describeBadInput(programs);
 

@@ -4,10 +4,4 @@
 export { errnoName, PosixError } from './errors.js';
 export { currentPlatform, platforms, UnsupportedPlatformError, type Platform } from './platform.js';
 export { FdSetSizeError, poll, pollEvents, pollOne, select, type PollEntry, type Ready } from './select.js';
-export {
-  createConnection,
-  getaddrinfo,
-  Socket,
-  type Family,
-  type SocketAddress,
-} from './socket.js';
+export { createConnection, getaddrinfo, Socket, type Family, type SocketAddress } from './socket.js';

@@ -52,8 +52,13 @@ export function getaddrinfo(host: string, port: number): SocketAddress[] {
 
   const addresses: SocketAddress[] = [];
   try {
-    for (let entry = result[0]; entry; ) {
-      const info = koffi.decode(entry, c.addrinfo) as { ai_family: number; ai_addrlen: number; ai_addr: unknown; ai_next: unknown };
+    for (let entry = result[0]; entry;) {
+      const info = koffi.decode(entry, c.addrinfo) as {
+        ai_family: number;
+        ai_addrlen: number;
+        ai_addr: unknown;
+        ai_next: unknown;
+      };
       const family = info.ai_family === platform.AF_INET ? 'IPv4' : info.ai_family === platform.AF_INET6 ? 'IPv6' : undefined;
       if (family !== undefined && info.ai_addr) {
         const sockaddr = Uint8Array.from(koffi.decode(info.ai_addr, 'uint8_t', info.ai_addrlen) as number[]);
@@ -66,14 +71,16 @@ export function getaddrinfo(host: string, port: number): SocketAddress[] {
   } finally {
     c.freeaddrinfo(result[0]);
   }
-  if (addresses.length === 0) throw new PosixError('ENOTFOUND', 0, 'getaddrinfo', `getaddrinfo ENOTFOUND ${host} (no IPv4 or IPv6 address)`);
+  if (addresses.length === 0)
+    throw new PosixError('ENOTFOUND', 0, 'getaddrinfo', `getaddrinfo ENOTFOUND ${host} (no IPv4 or IPv6 address)`);
   return addresses;
 }
 
 function lookupError(host: string, status: number, errno: number): PosixError {
   const { eai } = libc().platform;
   if (status === eai.EAI_SYSTEM) return posixError('getaddrinfo', errno, host);
-  const code = status === eai.EAI_NONAME || status === eai.EAI_NODATA ? 'ENOTFOUND' : status === eai.EAI_AGAIN ? 'EAI_AGAIN' : 'EAI_FAIL';
+  const code =
+    status === eai.EAI_NONAME || status === eai.EAI_NODATA ? 'ENOTFOUND' : status === eai.EAI_AGAIN ? 'EAI_AGAIN' : 'EAI_FAIL';
   return new PosixError(code, status, 'getaddrinfo', `getaddrinfo ${code} ${host} (${String(libc().gaiStrerror(status))})`);
 }
 
@@ -84,7 +91,7 @@ function numericHost(family: Family, sockaddr: Uint8Array): string {
   const groups = Array.from({ length: 8 }, (_, i) => view.getUint16(i * 2, false));
   // Write the longest run of zero groups (two or more) as '::'.
   let best = { at: -1, length: 0 };
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     let j = i;
     while (j < 8 && groups[j] === 0) j++;
     if (j - i > best.length) best = { at: i, length: j - i };

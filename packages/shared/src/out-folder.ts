@@ -56,7 +56,7 @@ export class OutFolder {
     let fd: number | undefined;
     try {
       fd = openSync(temporary, 'wx');
-      for (let at = 0; at < bytes.byteLength; ) at += writeSync(fd, bytes, at);
+      for (let at = 0; at < bytes.byteLength;) at += writeSync(fd, bytes, at);
       closeSync(fd);
       fd = undefined;
       renameSync(temporary, final);

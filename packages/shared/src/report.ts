@@ -24,5 +24,7 @@ export const report = {
   summary: (poems: number, failedTasks: number, ms: number, cancelled: number[] = []) =>
     `Got ${poems} ${poems === 1 ? 'poem' : 'poems'} in ${formatDuration(ms)}` +
     (failedTasks > 0 ? `; ${failedTasks} ${failedTasks === 1 ? 'task' : 'tasks'} failed` : '') +
-    (cancelled.length > 0 ? `; ${cancelled.length} cancelled (${cancelled.length === 1 ? 'task' : 'tasks'} ${cancelled.join(', ')})` : ''),
+    (cancelled.length > 0
+      ? `; ${cancelled.length} cancelled (${cancelled.length === 1 ? 'task' : 'tasks'} ${cancelled.join(', ')})`
+      : ''),
 };

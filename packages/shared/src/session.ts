@@ -108,7 +108,11 @@ export class TaskRecord {
     this.reason = describeError(error) + lost;
     this.endedAt = monotonicMs();
     const { id: task, bytes, reason } = this;
-    this.session.trace.write(status === 'failed' ? { event: 'failed', task, bytes, error: reason } : { event: 'cancelled', task, bytes, because: reason });
+    this.session.trace.write(
+      status === 'failed'
+        ? { event: 'failed', task, bytes, error: reason }
+        : { event: 'cancelled', task, bytes, because: reason },
+    );
   }
 
   isOver(): boolean {

@@ -10,7 +10,10 @@ import type { ClientArgs, ExtraOption } from './client-args.js';
 /** The two options, for a stage's `ClientProgram.options`. */
 export const taskGroupOptions: Record<'fail-fast' | 'concurrency', ExtraOption> = {
   'fail-fast': { type: 'boolean', help: '--fail-fast         when a task fails, cancel every other one (exit status 1)' },
-  concurrency: { type: 'string', help: '--concurrency N     at most N downloads at a time; the others wait their turn, in order' },
+  concurrency: {
+    type: 'string',
+    help: '--concurrency N     at most N downloads at a time; the others wait their turn, in order',
+  },
 };
 
 export interface TaskGroupArgs {

@@ -12,11 +12,25 @@ const program: ClientProgram = {
 describe('client arguments', () => {
   it('reads addresses and the common options', () => {
     const args = parseClientArgs(program, [
-      '--timeout', '1.5', '--max-bytes', '100', '--out', 'o', '--trace', 't.jsonl', '--quiet', '--poller', 'poll',
-      '10000', '[::1]:10001',
+      '--timeout',
+      '1.5',
+      '--max-bytes',
+      '100',
+      '--out',
+      'o',
+      '--trace',
+      't.jsonl',
+      '--quiet',
+      '--poller',
+      'poll',
+      '10000',
+      '[::1]:10001',
     ]);
     expect(args).toEqual({
-      addresses: [{ host: '127.0.0.1', port: 10000 }, { host: '::1', port: 10001 }],
+      addresses: [
+        { host: '127.0.0.1', port: 10000 },
+        { host: '::1', port: 10001 },
+      ],
       timeout: 1.5,
       maxBytes: 100,
       out: 'o',
@@ -55,7 +69,9 @@ describe('client arguments', () => {
   });
 
   it('rejects unknown options', () => {
-    expect(() => parseClientArgs(program, ['--bogus', '10000'])).toThrow(expect.objectContaining({ code: 'ERR_PARSE_ARGS_UNKNOWN_OPTION' }));
+    expect(() => parseClientArgs(program, ['--bogus', '10000'])).toThrow(
+      expect.objectContaining({ code: 'ERR_PARSE_ARGS_UNKNOWN_OPTION' }),
+    );
   });
 });
 

@@ -14,7 +14,10 @@ import { parseTrace } from '../src/trace.js';
 
 const scratch = (): string => mkdtempSync(join(tmpdir(), 'slow-poetry-session-'));
 const args = (extra: Partial<ClientArgs> = {}): ClientArgs => ({
-  addresses: [{ host: '127.0.0.1', port: 10000 }, { host: '::1', port: 10001 }],
+  addresses: [
+    { host: '127.0.0.1', port: 10000 },
+    { host: '::1', port: 10001 },
+  ],
   maxBytes: defaultMaxBytes,
   quiet: false,
   json: false,
@@ -75,8 +78,12 @@ describe('a client session', () => {
     expect(session.tasks[0]!.status).toBe('done');
   });
 
-  it('marks the unfinished tasks when a signal stops the run, and exits with that signal\'s status', () => {
-    for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  it("marks the unfinished tasks when a signal stops the run, and exits with that signal's status", () => {
+    for (const [signal, status] of [
+      ['SIGINT', 130],
+      ['SIGTERM', 143],
+      ['SIGHUP', 129],
+    ] as const) {
       const session = new Session('test', args());
       session.tasks[0]!.done(bytes('poem'));
       const cut = session.stop(signal, new Map([[2, bytes('half')]]));
@@ -124,7 +131,7 @@ describe('a client session', () => {
 });
 
 describe('--out', () => {
-  it('saves each poem byte for byte, and a failed task\'s bytes apart', () => {
+  it("saves each poem byte for byte, and a failed task's bytes apart", () => {
     const out = join(scratch(), 'nested', 'out');
     const session = new Session('test', args({ out }));
     const poem = bytes('Forse perché della fatal quïete\n');

@@ -40,7 +40,8 @@ async function main(): Promise<number | void> {
     return exitStatus.ok;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-  const basePort = values['base-port'] === undefined ? tutorialBasePort : readInteger('--base-port', values['base-port'], 0, 65533);
+  const basePort =
+    values['base-port'] === undefined ? tutorialBasePort : readInteger('--base-port', values['base-port'], 0, 65533);
   const speed = values.speed === undefined ? 1 : readFactor('--speed', values.speed);
   // A tiny speed makes a delay no timer can hold (the server would refuse it with a RangeError).
   checkTimerSeconds(`the delay (${tutorialDelay} s ÷ --speed)`, tutorialDelay / speed);

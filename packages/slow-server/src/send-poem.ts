@@ -106,11 +106,14 @@ export function sendPoem(
       // read the bytes already sent before the reset arrives: a reset discards
       // whatever is still in flight, and one that lands with the last bytes can
       // reach the client as a plain end of stream.
-      timer = setTimeout(() => {
-        if (finished) return;
-        socket.resetAndDestroy();
-        finish('reset');
-      }, Math.max(delayMs, resetGraceMs));
+      timer = setTimeout(
+        () => {
+          if (finished) return;
+          socket.resetAndDestroy();
+          finish('reset');
+        },
+        Math.max(delayMs, resetGraceMs),
+      );
     } else if (fault.kind === 'close') {
       socket.end(() => finish('truncated'));
     } else {

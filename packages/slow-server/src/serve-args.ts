@@ -85,13 +85,16 @@ export function parseServeArgs(args: string[]): ServeCommand | 'help' {
   const options: ServerOptions = {
     port: values.port === undefined ? 0 : readInteger('--port', values.port, 0, 65535),
     host: values.iface ?? defaults.host,
-    numBytes: values['num-bytes'] === undefined ? defaults.numBytes : readInteger('--num-bytes', values['num-bytes'], 1, maxNumBytes),
+    numBytes:
+      values['num-bytes'] === undefined ? defaults.numBytes : readInteger('--num-bytes', values['num-bytes'], 1, maxNumBytes),
     delay: values.delay === undefined ? defaults.delay : readSeconds('--delay', values.delay),
     oneAtATime: values['one-at-a-time'] ?? false,
     endless: values.endless ?? false,
     backlog: values.backlog === undefined ? defaults.backlog : readInteger('--backlog', values.backlog, 1),
     maxConnections:
-      values['max-connections'] === undefined ? maxConnectionsDefault : readInteger('--max-connections', values['max-connections'], 1),
+      values['max-connections'] === undefined
+        ? maxConnectionsDefault
+        : readInteger('--max-connections', values['max-connections'], 1),
     // Above zero: at 0 s every client would be reset the first time the kernel's buffers were full.
     sendTimeout:
       values['send-timeout'] === undefined ? defaults.sendTimeout : readPositiveSeconds('--send-timeout', values['send-timeout']),
@@ -128,4 +131,3 @@ export function listenError(error: unknown, options: { port?: number | undefined
   }
   return error instanceof Error ? error : new Error(String(error));
 }
-

@@ -27,7 +27,12 @@ describe('chunksOf', () => {
   it('repeats the poem forever when endless, wrapping chunks around its end', () => {
     const chunks = chunksOf(bytesOf('abc'), 2, { endless: true });
     const seen = Array.from({ length: 4 }, () => [...(chunks.next().value ?? [])]);
-    expect(seen).toEqual([[97, 98], [99, 97], [98, 99], [97, 98]]);
+    expect(seen).toEqual([
+      [97, 98],
+      [99, 97],
+      [98, 99],
+      [97, 98],
+    ]);
     expect(chunks.peekDone()).toBe(false);
   });
 
@@ -47,7 +52,13 @@ describe('preparePoem and chunksFrom', () => {
     // Two connections, each with its own chunks, both cutting the one layout.
     for (const chunks of [chunksFrom(prepared), chunksFrom(prepared)]) {
       const seen = Array.from({ length: 5 }, () => chunks.next().value!);
-      expect(seen.map((chunk) => [...chunk])).toEqual([[97, 98], [99, 97], [98, 99], [97, 98], [99, 97]]);
+      expect(seen.map((chunk) => [...chunk])).toEqual([
+        [97, 98],
+        [99, 97],
+        [98, 99],
+        [97, 98],
+        [99, 97],
+      ]);
       for (const chunk of seen) expect(chunk.buffer).toBe(prepared.bytes.buffer);
     }
   });
@@ -66,7 +77,10 @@ describe('preparePoem and chunksFrom', () => {
     expect(prepared.bytes).toBe(poem);
     const chunks = chunksFrom(prepared, { limit: 5 });
     const seen = [chunks.next().value!, chunks.next().value!];
-    expect(seen.map((chunk) => [...chunk])).toEqual([[97, 98, 99], [100, 101]]);
+    expect(seen.map((chunk) => [...chunk])).toEqual([
+      [97, 98, 99],
+      [100, 101],
+    ]);
     for (const chunk of seen) expect(chunk.buffer).toBe(poem.buffer);
     expect(chunks.peekDone()).toBe(true);
   });

@@ -232,7 +232,9 @@ describe('the slowpoetry command', () => {
     const help = spawnSync(process.execPath, [serverCliPath, '--help'], { encoding: 'utf8' }).stdout;
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     const table = readme.slice(readme.indexOf('## Options'), readme.indexOf('\n## ', readme.indexOf('## Options') + 1));
-    const inHelp = [...help.matchAll(/^ {2}(?:-h, )?(--[\w-]+)/gm)].map((match) => match[1]).filter((option) => option !== '--help');
+    const inHelp = [...help.matchAll(/^ {2}(?:-h, )?(--[\w-]+)/gm)]
+      .map((match) => match[1])
+      .filter((option) => option !== '--help');
     const inTable = [...table.matchAll(/^\| `(--[\w-]+)/gm)].map((match) => match[1]);
     expect(inTable.sort()).toEqual(inHelp.sort());
     expect(inHelp).toContain('--max-connections');
@@ -334,7 +336,9 @@ describe('stopping the servers', () => {
       expect(await exitOf(server.child)).toEqual({ code: 0, signal: null });
       expect((await cut).bytes.byteLength).toBeLessThan(666);
       // What the log says of a connection the shutdown cut short: it closed without an error.
-      expect(server.lines).toContainEqual(expect.stringMatching(/^127\.0\.0\.1:\d+ went away after \d+ bytes: closed the connection$/));
+      expect(server.lines).toContainEqual(
+        expect.stringMatching(/^127\.0\.0\.1:\d+ went away after \d+ bytes: closed the connection$/),
+      );
     },
   );
 
@@ -365,7 +369,11 @@ describe('pnpm servers', () => {
   // to stop, so pnpm has nothing to report.
   it('stops on Ctrl-C with status 0 and no "ELIFECYCLE Command failed" from pnpm', async () => {
     const root = join(poetryDir, '..');
-    const child = spawn('pnpm', ['servers', '--base-port', '0'], { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('pnpm', ['servers', '--base-port', '0'], {
+      cwd: root,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stderr.setEncoding('utf8').on('data', (text: string) => (output += text));
     await new Promise<void>((resolve) =>

@@ -44,11 +44,14 @@ describe('the open-file limit', () => {
     expect(defaultMaxConnections()).toBe(openFileLimit()! - 64);
   });
 
-  it.runIf(process.platform === 'linux')('sees the limit Node raised: its soft limit goes up to the hard one as it starts', () => {
-    const script = 'ulimit -S -n 64 && exec "$0" -p "require(\'node:fs\').readFileSync(\'/proc/self/limits\', \'utf8\')"';
-    const limits = spawnSync('/bin/sh', ['-c', script, process.execPath], { encoding: 'utf8' }).stdout;
-    const [soft, hard] = /^Max open files\s+(\d+)\s+(\d+)/m.exec(limits)!.slice(1);
-    expect(Number(hard)).toBeGreaterThan(64);
-    expect(soft).toBe(hard);
-  });
+  it.runIf(process.platform === 'linux')(
+    'sees the limit Node raised: its soft limit goes up to the hard one as it starts',
+    () => {
+      const script = "ulimit -S -n 64 && exec \"$0\" -p \"require('node:fs').readFileSync('/proc/self/limits', 'utf8')\"";
+      const limits = spawnSync('/bin/sh', ['-c', script, process.execPath], { encoding: 'utf8' }).stdout;
+      const [soft, hard] = /^Max open files\s+(\d+)\s+(\d+)/m.exec(limits)!.slice(1);
+      expect(Number(hard)).toBeGreaterThan(64);
+      expect(soft).toBe(hard);
+    },
+  );
 });

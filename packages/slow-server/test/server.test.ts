@@ -275,7 +275,9 @@ describe('the slow server under trouble', () => {
     expect(turnedAway.error?.code).toBe('ECONNRESET');
     expect(turnedAway.bytes.byteLength).toBe(0);
     expect(refused).toEqual([[expect.stringMatching(/^127\.0\.0\.1:\d+$/), 2]]);
-    expect(lines).toContainEqual(expect.stringMatching(/^Too many connections: resetting 127\.0\.0\.1:\d+ \(at most 2 at once\)$/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^Too many connections: resetting 127\.0\.0\.1:\d+ \(at most 2 at once\)$/),
+    );
     for (const result of await Promise.all(served)) expect(result.bytes.equals(Buffer.from(poem))).toBe(true);
     // Room again once the server's side of both connections has closed: the next client is served.
     while (server.connections > 0) await sleep(5);

@@ -77,9 +77,19 @@ export function describeClientCli(client: ClientCliUnderTest, options: { expectF
     it('turns a stall into a timeout and a never-ending poem into EPOEMTOOLONG', async () => {
       const stalled = await serve({ poem: poem('science.txt'), fault: { kind: 'stall', afterBytes: 20 } });
       const endless = await serve({ poem: poem('science.txt'), endless: true, numBytes: 200, delay: 0.001 });
-      const run = await runCli(['--quiet', '--timeout', '0.2', '--max-bytes', '5000', String(stalled.port), String(endless.port)]);
+      const run = await runCli([
+        '--quiet',
+        '--timeout',
+        '0.2',
+        '--max-bytes',
+        '5000',
+        String(stalled.port),
+        String(endless.port),
+      ]);
       expect(run.code).toBe(1);
-      expect(run.lines).toContain(`Task 1: failed to get poetry from 127.0.0.1:${stalled.port} after 20 bytes: timed out (ETIMEDOUT): no data for 0.2 s`);
+      expect(run.lines).toContain(
+        `Task 1: failed to get poetry from 127.0.0.1:${stalled.port} after 20 bytes: timed out (ETIMEDOUT): no data for 0.2 s`,
+      );
       expect(run.lines.find((line) => line.startsWith('Task 2: failed'))).toMatch(/poem too long \(EPOEMTOOLONG\)/);
     });
 

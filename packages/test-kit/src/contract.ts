@@ -17,8 +17,6 @@ import type { Address } from '@slow-poetry/shared';
 import { monotonicMs, startLoopProbe } from '@slow-poetry/shared';
 import { closedPort, closeServers, scratchDir, serveProcess } from './helpers.js';
 
-
-
 export type TaskOutcome = { ok: true; poem: Uint8Array } | { ok: false; error: Error & { code?: string } };
 
 export interface StageUnderTest {
@@ -40,7 +38,6 @@ export function poemFiles(): string[] {
     .filter((name) => name.endsWith('.txt'))
     .sort();
 }
-
 
 /** True if some chunk boundary (a multiple of `size`) falls inside a UTF-8 character. */
 export function splitsACharacter(bytes: Uint8Array, size: number): boolean {
@@ -147,7 +144,9 @@ export function describeEventLoopStage(stage: StageUnderTest, options: ContractO
     it('takes about as long as the slowest download, not the sum of them', async () => {
       // Three downloads of 30 chunks 10 ms apart: 0.29 s each, 0.87 s one after another.
       const poem = poemOfSize(300);
-      const addresses = await Promise.all([1, 2, 3].map(() => serve(['--num-bytes', '10', '--delay', '0.01', '--quiet', poem.path])));
+      const addresses = await Promise.all(
+        [1, 2, 3].map(() => serve(['--num-bytes', '10', '--delay', '0.01', '--quiet', poem.path])),
+      );
       const slowest = 290;
       const sum = 3 * slowest;
       const started = monotonicMs();
@@ -167,7 +166,9 @@ export function describeEventLoopStage(stage: StageUnderTest, options: ContractO
 
     it('keeps the event loop responsive while the downloads run', async () => {
       const ecstasy = join(poetryDir, 'ecstasy.txt');
-      const addresses = await Promise.all([1, 2, 3].map(() => serve(['--num-bytes', '30', '--delay', '0.002', '--quiet', ecstasy])));
+      const addresses = await Promise.all(
+        [1, 2, 3].map(() => serve(['--num-bytes', '30', '--delay', '0.002', '--quiet', ecstasy])),
+      );
       const probe = startLoopProbe(2);
       const outcomes = await stage.fetchAll(addresses);
       const stats = probe.stop();

@@ -200,7 +200,9 @@ export function processesMarked(mark: string): number[] {
 export async function serveSceneProcesses(speed: number): Promise<{ ports: number[]; ideals: number[] }> {
   const delay = tutorialDelay / speed;
   const servers = await Promise.all(
-    tutorialScene.map(({ poem, numBytes }) => serveProcess(['--quiet', '--num-bytes', String(numBytes), '--delay', String(delay), poemPath(poem)])),
+    tutorialScene.map(({ poem, numBytes }) =>
+      serveProcess(['--quiet', '--num-bytes', String(numBytes), '--delay', String(delay), poemPath(poem)]),
+    ),
   );
   return {
     ports: servers.map((server) => server.port),

@@ -144,7 +144,10 @@ export function stageLabel(stage: Pick<StagePackage, 'stage' | 'title'>, variant
   return `stage ${number} (${[stage.title, ...(variant?.name ? [variant.name] : [])].join(', ')})`;
 }
 
-type StageField = Pick<StagePackage, 'stage' | 'title' | 'bin' | 'returns' | 'concurrent' | 'holdsThread' | 'variants' | 'badInput'>;
+type StageField = Pick<
+  StagePackage,
+  'stage' | 'title' | 'bin' | 'returns' | 'concurrent' | 'holdsThread' | 'variants' | 'badInput'
+>;
 
 function readStageField(field: unknown): StageField | string {
   if (typeof field !== 'object' || field === null) return 'slowPoetry must be an object';
@@ -153,7 +156,8 @@ function readStageField(field: unknown): StageField | string {
   if (typeof f['title'] !== 'string') return 'slowPoetry.title must be a string';
   if (typeof f['bin'] !== 'string' || f['bin'] === '') return 'slowPoetry.bin must name the client';
   if (typeof f['concurrent'] !== 'boolean') return 'slowPoetry.concurrent must be true or false';
-  if (f['holdsThread'] !== undefined && typeof f['holdsThread'] !== 'boolean') return 'slowPoetry.holdsThread must be true or false';
+  if (f['holdsThread'] !== undefined && typeof f['holdsThread'] !== 'boolean')
+    return 'slowPoetry.holdsThread must be true or false';
   const variants = readVariants(f['variants']);
   if (typeof variants === 'string') return variants;
   const badInput = readBadInput(f['badInput']);
@@ -179,11 +183,18 @@ function readVariants(value: unknown): StageVariant[] | string {
   const variants: StageVariant[] = [];
   for (const item of value as unknown[]) {
     const v = item as Record<string, unknown> | null;
-    if (typeof v !== 'object' || v === null || typeof v['name'] !== 'string' || v['name'] === '' || !isStrings(v['args'])) return problem;
+    if (typeof v !== 'object' || v === null || typeof v['name'] !== 'string' || v['name'] === '' || !isStrings(v['args']))
+      return problem;
     const variant: StageVariant = { name: v['name'], args: v['args'] };
     const limit = v['limit'] as Record<string, unknown> | undefined;
     if (limit !== undefined) {
-      if (typeof limit !== 'object' || limit === null || !Number.isInteger(limit['downloads']) || typeof limit['why'] !== 'string') return problem;
+      if (
+        typeof limit !== 'object' ||
+        limit === null ||
+        !Number.isInteger(limit['downloads']) ||
+        typeof limit['why'] !== 'string'
+      )
+        return problem;
       variant.limit = { downloads: limit['downloads'] as number, why: limit['why'] };
     }
     variants.push(variant);

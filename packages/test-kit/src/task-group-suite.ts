@@ -20,20 +20,36 @@ export function describeTaskGroupCli(client: ClientCliUnderTest, options: { expe
 
     /** A download that fails after about 0.1 s (a reset after 30 bytes), beside two that take over a second. */
     async function oneFailsEarly(): Promise<{ failing: number; slow: Array<Awaited<ReturnType<typeof serve>>> }> {
-      const failing = await serve({ poem: poem('ecstasy.txt'), numBytes: 10, delay: 0.04, fault: { kind: 'reset', afterBytes: 30 } });
+      const failing = await serve({
+        poem: poem('ecstasy.txt'),
+        numBytes: 10,
+        delay: 0.04,
+        fault: { kind: 'reset', afterBytes: 30 },
+      });
       const slow = await Promise.all([1, 2].map(() => serve({ poem: poem('science.txt'), numBytes: 10, delay: 0.02 })));
       return { failing: failing.port, slow };
     }
 
     it('cancels every other download at the first failure with --fail-fast: their sockets close, the summary names them, exit 1', async () => {
       const { failing, slow } = await oneFailsEarly();
-      const ends = slow.map((server) => new Promise<[string, number]>((resolve) => server.once('end', (_c, outcome, sent) => resolve([outcome, sent]))));
+      const ends = slow.map(
+        (server) =>
+          new Promise<[string, number]>((resolve) => server.once('end', (_c, outcome, sent) => resolve([outcome, sent]))),
+      );
       const run = await runCli(['--quiet', '--fail-fast', String(failing), ...slow.map((s) => String(s.port))]);
       expect(run.stderr).toBe('');
       expect(run.code).toBe(1);
-      expect(run.lines[0]).toMatch(new RegExp(`^Task 1: failed to get poetry from 127\\.0\\.0\\.1:${failing} after 30 bytes: connection reset by peer \\(ECONNRESET\\)`));
+      expect(run.lines[0]).toMatch(
+        new RegExp(
+          `^Task 1: failed to get poetry from 127\\.0\\.0\\.1:${failing} after 30 bytes: connection reset by peer \\(ECONNRESET\\)`,
+        ),
+      );
       for (const task of [2, 3]) {
-        expect(run.lines).toContainEqual(expect.stringMatching(new RegExp(`^Task ${task}: cancelled the download from 127\\.0\\.0\\.1:\\d+ after \\d+ bytes: task 1 failed$`)));
+        expect(run.lines).toContainEqual(
+          expect.stringMatching(
+            new RegExp(`^Task ${task}: cancelled the download from 127\\.0\\.0\\.1:\\d+ after \\d+ bytes: task 1 failed$`),
+          ),
+        );
       }
       expect(run.lines.at(-1)).toMatch(new RegExp(`^Got 0 poems in ${duration}; 1 task failed; 2 cancelled \\(tasks 2, 3\\)$`));
       // The servers saw both connections go away long before their poems (666 bytes each) were sent.
@@ -58,7 +74,14 @@ export function describeTaskGroupCli(client: ClientCliUnderTest, options: { expe
       server.on('end', () => open--);
       const out = scratchDir('slow-poetry-task-group-');
       const trace = join(out, 'trace.jsonl');
-      const run = await runCli(['--quiet', '--concurrency', '2', '--trace', trace, ...Array.from({ length: 5 }, () => String(server.port))]);
+      const run = await runCli([
+        '--quiet',
+        '--concurrency',
+        '2',
+        '--trace',
+        trace,
+        ...Array.from({ length: 5 }, () => String(server.port)),
+      ]);
       expect(run.code).toBe(0);
       expect(run.lines.at(-1)).toMatch(new RegExp(`^Got 5 poems in ${duration}$`));
       expect(most).toBe(2);

@@ -20,7 +20,11 @@ const readmes = [
   ...readdirSync(defaultPackagesDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => join(defaultPackagesDir, entry.name))
-    .flatMap((dir) => readdirSync(dir).filter((file) => file.endsWith('.md')).map((file) => join(dir, file))),
+    .flatMap((dir) =>
+      readdirSync(dir)
+        .filter((file) => file.endsWith('.md'))
+        .map((file) => join(dir, file)),
+    ),
 ].filter((path) => existsSync(path));
 
 const links = (text: string): Array<{ label: string; target: string; line: number }> =>
@@ -58,7 +62,9 @@ describe.each(readmes.map((path) => [relative(root, path), path]))('%s', (_name,
       const at = lines[Number(anchor[2]) - 1] ?? '';
       if (!normalize(at).includes(normalize(code))) {
         const found = lines.findIndex((l) => normalize(l).includes(normalize(code)));
-        wrong.push(`line ${line}: ${target} is \`${at.trim()}\`, not \`${code}\`${found >= 0 ? ` (that is on line ${found + 1})` : ''}`);
+        wrong.push(
+          `line ${line}: ${target} is \`${at.trim()}\`, not \`${code}\`${found >= 0 ? ` (that is on line ${found + 1})` : ''}`,
+        );
       }
     }
     expect(wrong).toEqual([]);

@@ -5,7 +5,15 @@
 import { setMaxListeners } from 'node:events';
 import net from 'node:net';
 
-import { LiveReport, poemTooLongError, readTaskGroupArgs, runClient, Session, taskGroupOptions, timeoutError } from '@slow-poetry/shared';
+import {
+  LiveReport,
+  poemTooLongError,
+  readTaskGroupArgs,
+  runClient,
+  Session,
+  taskGroupOptions,
+  timeoutError,
+} from '@slow-poetry/shared';
 
 /** One download; resolves with the poem, rejects with why it failed. */
 function download(address, { timeout, maxBytes, signal, onConnect, onChunk }) {

@@ -51,7 +51,10 @@ export async function scale(
   const dir = temporaryFolder('slow-poetry-bench-scale-');
   const poemFile = join(dir, 'poem.txt');
   // 100 bytes of verse, no more; the last chunk ends a line.
-  writeFileSync(poemFile, 'Slow words arrive, a few at a time;\nthe reader waits for every line.\n'.padEnd(scalePoemBytes - 1, '.') + '\n');
+  writeFileSync(
+    poemFile,
+    'Slow words arrive, a few at a time;\nthe reader waits for every line.\n'.padEnd(scalePoemBytes - 1, '.') + '\n',
+  );
   const server = await startStatsServer({ poemFile, numBytes: scaleNumBytes, delay: scaleDelay, backlog: 4096 });
   const result: ScaleResult = { rows: [], baselineRssKb: new Map(), skipped: [] };
   try {
@@ -73,10 +76,15 @@ export async function scale(
       for (let round = 0; round < rounds; round++) {
         for (const client of eligible) {
           const idealMs = client.concurrent ? scaleIdealMs : n * scaleIdealMs;
-          const run = await measureClient(client, Array<string>(n).fill(address), { timeout: 10, deadlineMs: idealMs * 3 + 60_000 });
+          const run = await measureClient(client, Array<string>(n).fill(address), {
+            timeout: 10,
+            deadlineMs: idealMs * 3 + 60_000,
+          });
           const stats = await server.stats();
           tries.get(client.key)!.push({ n, client, idealMs, result: run, server: stats });
-          log(`scale ${n} ${client.label}: ${run.ms === undefined ? 'no result' : `${(run.ms / 1000).toFixed(3)} s`}, ${run.poems} poems, ${run.failed} failed, cpu ${run.cpuSeconds.toFixed(2)} s, rss ${(run.maxRssKb / 1024).toFixed(0)} MB, accepts over ${(stats.acceptSpreadMs / 1000).toFixed(2)} s`);
+          log(
+            `scale ${n} ${client.label}: ${run.ms === undefined ? 'no result' : `${(run.ms / 1000).toFixed(3)} s`}, ${run.poems} poems, ${run.failed} failed, cpu ${run.cpuSeconds.toFixed(2)} s, rss ${(run.maxRssKb / 1024).toFixed(0)} MB, accepts over ${(stats.acceptSpreadMs / 1000).toFixed(2)} s`,
+          );
           // Let the kernel and the server settle before the next burst.
           await new Promise((resolve) => setTimeout(resolve, 500));
         }
@@ -125,5 +133,11 @@ export function eligibleAt(n: number, clients: BenchClient[], long: boolean): { 
 
 /** How many client runs scale() makes: one baseline per client, then each size's eligible clients, in rounds at 10,000. */
 export function scaleRuns(clients: BenchClient[], sizes: number[], options: { long: boolean; repeats: number }): number {
-  return clients.length + sizes.reduce((runs, n) => runs + eligibleAt(n, clients, options.long).eligible.length * (n >= 10_000 ? options.repeats : 1), 0);
+  return (
+    clients.length +
+    sizes.reduce(
+      (runs, n) => runs + eligibleAt(n, clients, options.long).eligible.length * (n >= 10_000 ? options.repeats : 1),
+      0,
+    )
+  );
 }

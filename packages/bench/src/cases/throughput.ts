@@ -22,7 +22,11 @@ export interface ThroughputRow {
   runs: Map<number, RunResult>;
 }
 
-export async function throughput(clients: BenchClient[], sizesMb: number[], log: (line: string) => void): Promise<ThroughputRow[]> {
+export async function throughput(
+  clients: BenchClient[],
+  sizesMb: number[],
+  log: (line: string) => void,
+): Promise<ThroughputRow[]> {
   const dir = temporaryFolder('slow-poetry-bench-throughput-');
   const verse = readFileSync(join(poetryDir, 'ecstasy.txt'));
   const servers = [];
@@ -42,7 +46,9 @@ export async function throughput(clients: BenchClient[], sizesMb: number[], log:
         for (let attempt = 0; attempt < throughputTries; attempt++) {
           const run = await measureClient(client, [String(server.port)], { timeout: 30, deadlineMs: 180_000 });
           tries.push(run);
-          log(`throughput ${mb} MB ${client.label}: ${run.ms === undefined ? 'no result' : `${(run.ms / 1000).toFixed(3)} s`}, ${run.bytes} bytes`);
+          log(
+            `throughput ${mb} MB ${client.label}: ${run.ms === undefined ? 'no result' : `${(run.ms / 1000).toFixed(3)} s`}, ${run.bytes} bytes`,
+          );
         }
         tries.sort((a, b) => (a.ms ?? Infinity) - (b.ms ?? Infinity));
         row.runs.set(mb, tries[0]!);
