@@ -87,7 +87,7 @@ describe("compare's command line", () => {
     [['--stages', 'one'], "--stages takes a whole number at least 0, not 'one'"],
     [['--poems', 'no-such-poem.txt'], "cannot read poem 'no-such-poem.txt': no such file"],
     [['--poems', '.'], "cannot read poem '.': it is a folder"],
-    [['--num-bytes', '0'], "--num-bytes takes a whole number at least 1, not '0'"],
+    [['--num-bytes', '0'], "--num-bytes takes a whole number from 1 to 16777216, not '0'"],
     [['--delay', '0'], "--delay takes a number of seconds above zero, such as 0.1, not '0'"],
     [['--delay', 'slow'], "--delay takes a number of seconds above zero, such as 0.1, not 'slow'"],
     [['--bogus'], "unknown option '--bogus' (see --help)"],
