@@ -7,6 +7,8 @@
 // reason, the healthy poems byte for byte (--out), the exit status, no stack
 // trace, no hang — and that a failed task lets go of its socket at once rather
 // than when the process exits.
+import net from 'node:net';
+
 import { closedPort, poem, sleep } from '@slow-poetry/test-kit';
 import { describe, expect, it } from 'vitest';
 
@@ -97,6 +99,26 @@ export const faults: Fault[] = [
       expect(result.code).toBe(0);
       expect(fixture.saved(1)?.equals(poem('ecstasy.txt').subarray(0, 100))).toBe(true);
       expect(summary(result)).toEqual({ poems: 1, failed: 0 });
+    },
+  },
+  {
+    // A server that cannot take one more client (its --max-connections, or its
+    // open-file limit) resets the connection: the client reports an error rather
+    // than an empty poem, cleanly closed, that would look whole.
+    name: 'a server with no room for one more connection resets it: the task fails, never an empty poem',
+    async run(client, fixture) {
+      const server = await fixture.serve('science.txt', { maxConnections: 1, fault: { kind: 'stall', afterBytes: 10 } });
+      const holder = net.connect(server.server.port, '127.0.0.1'); // takes the one place, and keeps it
+      try {
+        await server.faulted;
+        const result = await run(client, fixture, [server.address]);
+        expectNoHangNoStack(result);
+        expect(result.stdout).toMatch(failedLine(1, server.address, /connection reset by peer \(ECONNRESET\)/));
+        expect(fixture.saved(1)).toBeUndefined();
+        expect(result.code).toBe(1);
+      } finally {
+        holder.destroy();
+      }
     },
   },
   {
