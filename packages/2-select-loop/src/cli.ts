@@ -25,7 +25,7 @@ function main(args: ClientArgs): number {
   const session = new Session('select', args);
   // The lines, --out and the trace, as in every stage that downloads all at once.
   // The loop hands over each failed download's bytes itself, so the report keeps none.
-  const live = new LiveReport(session, { keepsChunks: false });
+  const live = new LiveReport(session, { keepsChunks: false, writeEachLine: true });
   const { tasks } = session;
 
   try {

@@ -4,9 +4,8 @@
 // The event-loop stages (3 to 6) share this file's shape line for line; diff them to see the
 // one part that changes: how the downloads are started and how we learn that
 // they are all over.
-import { setMaxListeners } from 'node:events';
-
 import {
+  Canceller,
   LiveReport,
   readTaskGroupArgs,
   runClient,
@@ -30,15 +29,15 @@ runClient(program, async (args) => {
   const live = new LiveReport(session); // the lines, --out, the trace, a stop signal's partials, | head
 
   // Ctrl-C (or SIGTERM, SIGHUP): the report says what each unfinished task got so far; we cancel every download.
-  // --fail-fast cancels them through the same controller.
-  const controller = new AbortController();
-  setMaxListeners(session.tasks.length, controller.signal); // one 'abort' listener per download, on purpose
-  live.onStopSignal(() => controller.abort());
+  // --fail-fast cancels them the same way. One Canceller hands every download an
+  // AbortSignal and aborts them all (shared's canceller.ts says why not one signal for all).
+  const cancel = new Canceller();
+  live.onStopSignal(() => cancel.abort());
 
   const options = (task: TaskRecord): GetPoetryOptions => ({
     timeout: args.timeout,
     maxBytes: args.maxBytes,
-    signal: controller.signal,
+    signal: cancel.signal(),
     onConnect: () => task.connected(),
     onChunk: (chunk) => live.chunk(task, chunk),
   });
@@ -58,12 +57,12 @@ runClient(program, async (args) => {
         else live.done(task, poem!);
         over += 1;
         if (over === session.tasks.length) return resolve(live.end());
-        if (err && failFast && !controller.signal.aborted) {
+        if (err && failFast && !cancel.aborted) {
           // Every other download calls back with an AbortError: those under way
           // before abort() returns (this one has counted itself already), those
           // still waiting as they start.
           live.failFast(task);
-          controller.abort();
+          cancel.abort();
         }
         startNext();
       });

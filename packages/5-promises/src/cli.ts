@@ -4,8 +4,6 @@
 // The event-loop stages share this file's shape line for line; diff them to see the
 // one part that changes: how the downloads are started and how we learn that
 // they are all over.
-import { setMaxListeners } from 'node:events';
-
 import {
   LiveReport,
   readTaskGroupArgs,
@@ -29,11 +27,10 @@ runClient(program, async (args) => {
   const session = new Session('promises', args);
   const live = new LiveReport(session); // the lines, --out, the trace, a stop signal's partials, | head
 
-  // One cancellation scope for the whole run: every download gets the group's signal.
+  // One cancellation scope for the whole run: every download gets a signal from the group.
   // Ctrl-C (or SIGTERM, SIGHUP) cancels the group: the report says what each unfinished task got
   // so far. With --fail-fast, the first failure cancels it too; --concurrency N runs N at a time.
   const group = new TaskGroup<TaskRecord>({ ...readTaskGroupArgs(args), beforeCancelling: (first) => live.failFast(first) });
-  setMaxListeners(session.tasks.length, group.signal); // one 'abort' listener per download, on purpose
   live.onStopSignal(() => group.cancel());
 
   const options = (task: TaskRecord, signal: AbortSignal): GetPoetryOptions => ({

@@ -3,15 +3,17 @@
 // Promise.all rejects at the first failure, but the other tasks go on: a promise
 // is only a value, and giving up on it stops nothing. Their sockets stay open,
 // their lines keep coming, and nobody is left to say what became of them. A group
-// owns its tasks instead. Every task runs with the group's one AbortSignal, so
-// cancelling the group cancels all of them (Ctrl-C), and with failFast the first
-// failure does it. It also runs at most `concurrency` tasks at a time: the others
+// owns its tasks instead. Every task runs with an AbortSignal from the group's one
+// Canceller, so cancelling the group cancels all of them (Ctrl-C), and with
+// failFast the first failure does it. (Why a Canceller, and not one AbortSignal
+// for every task: 10,000 listeners on one signal cost 28 µs a task — see shared's
+// canceller.ts and the README.) It also runs at most `concurrency` tasks at a time: the others
 // wait their turn, in order, and a task whose turn comes after a cancel never starts.
 //
 // The caller still waits until every task has settled (Promise.allSettled): after a
 // cancel, the others reject with an AbortError as their sockets close, and when the
 // wait is over nothing is left running behind its back.
-import { abortError } from '@slow-poetry/shared';
+import { abortError, Canceller } from '@slow-poetry/shared';
 
 export interface TaskGroupOptions<Task> {
   /** At most this many tasks at a time (default: Infinity, all at once). */
@@ -23,7 +25,7 @@ export interface TaskGroupOptions<Task> {
 }
 
 export class TaskGroup<Task> {
-  private readonly controller = new AbortController();
+  private readonly canceller = new Canceller();
   /** Tasks holding a turn (running, or about to). */
   private running = 0;
   /** Tasks waiting for a turn, first come, first served. */
@@ -31,24 +33,24 @@ export class TaskGroup<Task> {
 
   constructor(private readonly options: TaskGroupOptions<Task> = {}) {}
 
-  /** The signal every task of the group runs with. */
-  get signal(): AbortSignal {
-    return this.controller.signal;
+  /** Has the group been cancelled? */
+  get cancelled(): boolean {
+    return this.canceller.aborted;
   }
 
   /** Cancel the whole group: every running task's signal aborts; no waiting task starts. */
   cancel(): void {
-    this.controller.abort();
+    this.canceller.abort();
   }
 
   /** Run `work` with the group's signal once it is its turn; settles as `work` does. */
   async run<T>(task: Task, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     await this.turn();
     try {
-      if (this.signal.aborted) throw abortError(this.signal.reason); // cancelled while it waited
-      return await work(this.signal);
+      if (this.cancelled) throw abortError(); // cancelled while it waited
+      return await work(this.canceller.signal());
     } catch (error) {
-      if (this.options.failFast === true && !this.signal.aborted) {
+      if (this.options.failFast === true && !this.cancelled) {
         this.options.beforeCancelling?.(task);
         this.cancel();
       }

@@ -1,5 +1,6 @@
 // Client plumbing shared by every stage, so that stages differ only in their I/O model.
 export { defaultHost, formatAddress, parseAddress, type Address } from './address.js';
+export { Canceller } from './canceller.js';
 export {
   clientUsage,
   defaultMaxBytes,

@@ -11,7 +11,12 @@ import type { Session, TaskRecord } from './session.js';
 import { isCancellation } from './task-group.js';
 
 export class LiveReport {
-  /** Each task's chunks as they came (joined only when needed: a stop, a failure's partial bytes). */
+  /**
+   * With --out only: each unfinished task's chunks as they came, joined when a
+   * failure or a stop saves them as its partial file. Without --out nothing needs
+   * the bytes themselves (the task's record counts them), and the stage's
+   * getPoetry keeps its own copy of each poem anyway.
+   */
   private readonly arrived = new Map<number, Uint8Array[]>();
   private readonly keepsChunks: boolean;
   private stopListening: (() => void) | undefined;
@@ -21,13 +26,17 @@ export class LiveReport {
   /**
    * Starts watching stdout: a reader that goes away (`| head`) makes it fail
    * with EPIPE, and then nobody is left to tell, so the client leaves quietly.
-   * `keepsChunks: false` for a stage that hands over a failed task's bytes itself.
+   * `keepsChunks: false` for a stage that hands over a failed task's bytes itself;
+   * `writeEachLine: true` for one that holds its thread (stage 2's loop): lines
+   * are otherwise written once per turn of the event loop, which such a stage
+   * would not give until its very end.
    */
   constructor(
     readonly session: Session,
-    options: { keepsChunks?: boolean } = {},
+    options: { keepsChunks?: boolean; writeEachLine?: boolean } = {},
   ) {
-    this.keepsChunks = options.keepsChunks ?? true;
+    this.keepsChunks = (options.keepsChunks ?? true) && session.out !== undefined;
+    session.deferLines = options.writeEachLine !== true;
     process.stdout.on('error', () => process.exit(session.finish()));
   }
 
@@ -37,11 +46,13 @@ export class LiveReport {
 
   /** A retry starts the poem again from its first byte: forget what this task got so far. */
   restart(task: TaskRecord): void {
-    this.arrived.set(task.id, []);
+    task.restart();
+    this.arrived.delete(task.id);
   }
 
-  /** The bytes this task got so far, joined once. */
-  partial(task: TaskRecord): Uint8Array {
+  /** The bytes this task got so far, joined once (with --out; without, only their count is kept). */
+  partial(task: TaskRecord): Uint8Array | undefined {
+    if (!this.keepsChunks) return undefined;
     return Buffer.concat(this.arrived.get(task.id) ?? []);
   }
 
@@ -68,7 +79,7 @@ export class LiveReport {
    * seen through chunk(). A download cancelled after failFast() is reported as
    * cancelled, not as a failure of its own.
    */
-  failed(task: TaskRecord, err: unknown, partial: Uint8Array = this.partial(task)): void {
+  failed(task: TaskRecord, err: unknown, partial: Uint8Array | undefined = this.partial(task)): void {
     if (task.isOver()) return; // already marked as interrupted
     if (this.cancelling !== undefined && isCancellation(err)) return this.cancel(task, partial);
     task.failed(err, partial);
@@ -89,7 +100,7 @@ export class LiveReport {
     for (const task of this.session.tasks) if (!task.isOver()) this.cancel(task);
   }
 
-  private cancel(task: TaskRecord, partial: Uint8Array = this.partial(task)): void {
+  private cancel(task: TaskRecord, partial: Uint8Array | undefined = this.partial(task)): void {
     task.cancelled(this.cancelling ?? 'cancelled', partial);
     this.arrived.delete(task.id);
     this.say(report.cancelled(task.id, task.label, task.reason, task.bytes));
@@ -101,10 +112,15 @@ export class LiveReport {
    * caller then cancels its downloads.
    */
   stop(signal: StopSignal): void {
-    const partials = new Map(this.session.tasks.map((task) => [task.id, this.partial(task)]));
+    const partials = new Map<number, Uint8Array>();
+    for (const task of this.session.tasks) {
+      const bytes = task.isOver() ? undefined : this.partial(task);
+      if (bytes !== undefined) partials.set(task.id, bytes);
+    }
     for (const task of this.session.stop(signal, partials)) {
       this.say(report.failed(task.id, task.label, task.reason, task.bytes));
     }
+    this.session.flushLines(); // now: a parent that sent the signal may not wait long (pnpm exec)
   }
 
   /** On the first stop signal, `stop()` and then `cancel()` every download (until `end()`). */
