@@ -19,7 +19,7 @@ import { scale, scaleRuns } from './cases/scale.js';
 import { throughput, throughputTries } from './cases/throughput.js';
 import { progress } from './progress.js';
 import { renderReport, reportData, writeReport, type BenchReport } from './report.js';
-import { benchClients, benchDir, floorClient, type BenchClient } from './stages.js';
+import { benchClients, benchDir, floorClient, peerClients, type BenchClient } from './stages.js';
 
 const cases = ['fidelity', 'scale', 'throughput'] as const;
 
@@ -80,9 +80,11 @@ async function main(): Promise<number> {
   });
   process.on('exit', cleanUp);
 
-  const { clients: stages, skipped } = benchClients();
+  const { clients: stages, skipped: stagesSkipped } = benchClients();
+  const { clients: peers, skipped: peersSkipped } = peerClients();
+  const skipped = [...stagesSkipped, ...peersSkipped];
   for (const note of skipped) console.error(`skipped: ${note}`);
-  const clients = chooseClients([floorClient, ...stages], values.clients);
+  const clients = chooseClients([floorClient, ...stages, ...peers], values.clients);
   const speeds = long ? [1, 10, 100] : [10, 100];
   const sizes = [100, 1000, 10_000];
   const repeats = long ? 5 : 1;

@@ -1,6 +1,7 @@
 // The clients the bench runs, as a table: every stage found in
 // packages/*/package.json (findStages in @slow-poetry/test-kit/stages), once per
 // variant its `slowPoetry` field declares, and the plain node:net floor.
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 import { findStages, stageClients, type StagePackage } from '@slow-poetry/test-kit/stages';
@@ -25,6 +26,54 @@ export interface BenchClient {
   limit?: { downloads: number; why: string };
   /** A client that is not a Node script (a peer in another language): its command line. */
   command?: string[];
+  /** A peer: what a user would pick instead, in another language; measured, not held to the targets. */
+  peer?: boolean;
+}
+
+const peersDir = fileURLToPath(new URL('../peers/', import.meta.url));
+
+/**
+ * The peers, written here in a few dozen lines each (peers/): Python's asyncio,
+ * and Twisted's reactor, the tutorial's own. Each is run when its runtime is
+ * on the machine, and skipped with a note that says how to get it otherwise.
+ */
+export function peerClients(): { clients: BenchClient[]; skipped: string[] } {
+  const peers = [
+    {
+      key: 'asyncio',
+      label: 'Python asyncio (peer)',
+      python: 'python3',
+      check: 'import asyncio; asyncio.timeout',
+      missing: 'python3 3.11 or later is not on the PATH',
+      file: 'asyncio_client.py',
+    },
+    {
+      key: 'twisted',
+      label: 'Twisted 22 epoll reactor (peer)',
+      python: '/usr/bin/python3',
+      check: 'import twisted.internet.epollreactor',
+      missing: '/usr/bin/python3 has no Twisted (Debian: apt-get install python3-twisted)',
+      file: 'twisted_client.py',
+    },
+  ];
+  const clients: BenchClient[] = [];
+  const skipped: string[] = [];
+  for (const peer of peers) {
+    const probe = spawnSync(peer.python, ['-c', peer.check], { stdio: 'ignore' });
+    if (probe.status !== 0) {
+      skipped.push(`${peer.label}: ${peer.missing}`);
+      continue;
+    }
+    clients.push({
+      key: peer.key,
+      label: peer.label,
+      concurrent: true,
+      extraArgs: [],
+      command: [peer.python, peersDir + peer.file],
+      peer: true,
+    });
+  }
+  return { clients, skipped };
 }
 
 export const floorClient: BenchClient = {

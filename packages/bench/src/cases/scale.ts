@@ -33,6 +33,8 @@ export interface ScaleRow {
   runs: Array<number | undefined>;
   /** Median over the rounds of (this client's total ÷ the floor's total in the same round). */
   floorRatio: number | undefined;
+  /** Median over the rounds of (this client's CPU seconds ÷ the floor's in the same round). */
+  cpuRatio: number | undefined;
 }
 
 export interface ScaleResult {
@@ -72,7 +74,9 @@ export async function scale(
       // work comes and goes: run it in rounds, every client once per round, so that
       // each stage can be compared with the floor run of its own round.
       const rounds = n >= 10_000 ? options.repeats : 1;
-      const tries = new Map<string, Array<Omit<ScaleRow, 'runs' | 'floorRatio'>>>(eligible.map((client) => [client.key, []]));
+      const tries = new Map<string, Array<Omit<ScaleRow, 'runs' | 'floorRatio' | 'cpuRatio'>>>(
+        eligible.map((client) => [client.key, []]),
+      );
       for (let round = 0; round < rounds; round++) {
         for (const client of eligible) {
           const idealMs = client.concurrent ? scaleIdealMs : n * scaleIdealMs;
@@ -93,14 +97,19 @@ export async function scale(
       for (const client of eligible) {
         const mine = tries.get(client.key)!;
         const byTime = [...mine].sort((a, b) => (a.result.ms ?? Infinity) - (b.result.ms ?? Infinity));
-        // Each round's total ÷ the floor's total in the same round; the median of those.
-        const ratios = floorTries
-          ? mine.map((t, i) => (t.result.ms ?? Infinity) / (floorTries[i]?.result.ms ?? NaN)).sort((a, b) => a - b)
-          : [];
+        // Each round's figure ÷ the floor's in the same round; the median of those.
+        const medianRatio = (of: (run: RunResult) => number | undefined): number | undefined => {
+          if (!floorTries) return undefined;
+          const ratios = mine
+            .map((t, i) => (of(t.result) ?? Infinity) / (of(floorTries[i]!.result) ?? NaN))
+            .sort((a, b) => a - b);
+          return ratios[Math.floor((ratios.length - 1) / 2)];
+        };
         result.rows.push({
           ...byTime[Math.floor((byTime.length - 1) / 2)]!,
           runs: mine.map((t) => t.result.ms),
-          floorRatio: ratios.length > 0 ? ratios[Math.floor((ratios.length - 1) / 2)] : undefined,
+          floorRatio: medianRatio((run) => run.ms),
+          cpuRatio: medianRatio((run) => run.cpuSeconds),
         });
       }
     }
