@@ -334,7 +334,7 @@ function stageLines(report: BenchReport): string[] {
       parts.push(
         `${count(top.n)} downloads ${client.concurrent ? 'at once' : 'one after another'} in ${fmtMs(top.result.ms)} ` +
           `(${ratio(top.result.ms / top.idealMs)} ideal${besideFloor ? `, ${ratio(top.floorRatio)} the plain node:net client` : ''}; ` +
-          `${top.result.cpuSeconds.toFixed(2)} CPU s${client.concurrent && floor !== undefined ? ` (${ratio(top.result.cpuSeconds / floor.cpuSeconds)} the plain client's)` : ''}, ${kb((top.result.maxRssKb - base) / top.n)} per connection` +
+          `${top.result.cpuSeconds.toFixed(2)} CPU s${client.concurrent && floor !== undefined ? ` (${ratio(top.cpuRatio ?? top.result.cpuSeconds / floor.cpuSeconds)} the plain client's)` : ''}, ${kb((top.result.maxRssKb - base) / top.n)} per connection` +
           `${top.result.poems < top.n ? `; ${count(top.n - top.result.poems)} failed` : ''})`,
       );
     }
