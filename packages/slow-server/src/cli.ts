@@ -17,10 +17,11 @@ async function main(): Promise<number | void> {
   } catch (error) {
     throw listenError(error, options);
   }
+  // Before the first line: whoever reads it may stop the server at once, and a
+  // signal with no handler yet would end the process the default way.
+  closeOnSignal(() => server.close());
   console.log(`Serving ${poemFile} on port ${server.port}.`);
   logServer(server, { quiet, write: (line) => console.log(line) });
-
-  closeOnSignal(() => server.close());
 }
 
 // Quietly stop when stdout's reader goes away (e.g. `slowpoetry … | head`).

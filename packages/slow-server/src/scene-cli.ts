@@ -55,14 +55,15 @@ async function main(): Promise<number | void> {
     const port = (error as { port?: number }).port ?? basePort;
     throw listenError(error, { port, host });
   }
+  // Before the first line: whoever reads "Ready." may press Ctrl-C at once, and a
+  // signal with no handler yet would end the process the default way.
+  closeOnSignal(() => scene.close());
   for (const { poemFile, server } of scene.servers) {
     console.log(`Serving ${relative(process.cwd(), poemFile) || poemFile} on port ${server.port}.`);
     logServer(server, { quiet: !values.verbose, prefix: `[${server.port}] `, write: (line) => console.log(line) });
   }
   const ports = scene.servers.map(({ server }) => server.port).join(' ');
   console.log(`Ready. In another terminal, try: pnpm exec get-poetry-blocking ${ports}   (Ctrl-C stops the servers)`);
-
-  closeOnSignal(() => scene.close());
 }
 
 runMain('slowpoetry-scene', main);
