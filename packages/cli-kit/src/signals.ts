@@ -39,11 +39,35 @@ export function onStopSignal(stop: (signal: StopSignal) => void): () => void {
  * A server's way out: on SIGINT, SIGTERM or SIGHUP, close, then exit 0. Being
  * asked to stop is how a server's run ends, so it is no failure (a package
  * manager that ran it would otherwise report one).
+ *
+ * Ctrl-C and a closed terminal signal every process of the foreground job, so a
+ * server started through `pnpm servers` gets SIGINT twice: once from the
+ * terminal and once more from pnpm, which passes its own copy on a moment later.
+ * A Node process that is already on its way out has put the default handlers
+ * back, and that late copy would end it by the signal: pnpm would then report
+ * "Command failed". So after a terminal's signal the server waits for the copy
+ * (at most `graceMs`) before it lets the process end.
  */
-export function closeOnSignal(close: () => Promise<void>): void {
-  onStopSignal(() => {
-    void close().then(() => {
+export function closeOnSignal(close: () => Promise<void>, graceMs = 500): void {
+  let closing: Promise<void> | undefined;
+  let secondSignal: (() => void) | undefined;
+  const handler = (signal: StopSignal): void => {
+    if (closing) {
+      secondSignal?.();
+      return;
+    }
+    const copyMayFollow = signal !== 'SIGTERM';
+    const copy = new Promise<void>((resolve) => {
+      if (!copyMayFollow) return resolve();
+      const timer = setTimeout(resolve, graceMs);
+      secondSignal = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    closing = Promise.all([close(), copy]).then(() => {
       process.exitCode = exitStatus.ok;
     });
-  });
+  };
+  for (const signal of stopSignals) process.on(signal, handler);
 }

@@ -359,14 +359,30 @@ describe('stopping the servers', () => {
       expect((await cut).bytes.byteLength).toBeLessThan(2764);
     },
   );
+  // What a terminal and pnpm do together on Ctrl-C: the terminal signals the
+  // scene, pnpm passes on its own copy a moment later. A copy that reaches a
+  // process already on its way out would end it by the signal.
+  it.each([1, 5, 10, 20, 40])(
+    'slowpoetry-scene still exits with status 0 when a second SIGINT follows the first by %i ms',
+    async (delayMs) => {
+      const child = spawn(process.execPath, [sceneCliPath, '--base-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const lines = linesOf(child);
+      await lineMatching(lines, /^Ready\./);
+      child.kill('SIGINT');
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      child.kill('SIGINT');
+      expect(await exitOf(child)).toEqual({ code: 0, signal: null });
+    },
+  );
 });
 
 describe('pnpm servers', () => {
   // The root script runs the scene for a person at a terminal. Ctrl-C there goes
   // to every process of the foreground job — pnpm, its shell, the scene — so it is
   // sent here to a process group of its own. The script execs the scene (no shell
-  // left to turn a signal into a failure), and the scene ends with 0 when asked
-  // to stop, so pnpm has nothing to report.
+  // left to turn a signal into a failure), the scene ends with 0 when asked to
+  // stop, and it waits for the copy of the signal pnpm passes on (see above), so
+  // pnpm has nothing to report.
   it('stops on Ctrl-C with status 0 and no "ELIFECYCLE Command failed" from pnpm', async () => {
     const root = join(poetryDir, '..');
     const child = spawn('pnpm', ['servers', '--base-port', '0'], {
