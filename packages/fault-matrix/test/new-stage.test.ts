@@ -68,9 +68,16 @@ beforeAll(() => {
   writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
   before = snapshot();
 
-  // 3. pnpm install (from the store this machine already has), then build the new stage.
-  const pnpm = (args: string[]): void => void execFileSync('pnpm', args, { cwd: copy, stdio: 'pipe', encoding: 'utf8' });
-  pnpm(['install', '--offline', '--ignore-scripts', '--reporter=silent']);
+  // 3. pnpm install, then build the new stage. The packages come from the store this
+  // machine already has; the new package's dependency ranges must still be resolved,
+  // which needs the registry's metadata: a clean machine that installed with
+  // --frozen-lockfile has none cached (`--offline` failed there), so fetch what is missing.
+  const pnpm = (args: string[]): void => {
+    const run = spawnSync('pnpm', args, { cwd: copy, encoding: 'utf8' });
+    if (run.status !== 0)
+      throw new Error(`pnpm ${args.join(' ')} failed (${run.status ?? run.signal}):\n${run.stdout}${run.stderr}`);
+  };
+  pnpm(['install', '--prefer-offline', '--ignore-scripts']);
   pnpm(['--filter', `@slow-poetry/${folder}`, 'run', 'build']);
 }, 120_000);
 
