@@ -17,7 +17,10 @@ export function statusFor(signal: StopSignal): number {
 /**
  * Call `stop(signal)` on the first of SIGINT, SIGTERM or SIGHUP. Returns a
  * function that removes the handlers (once the work is over, a signal should
- * end the process the default way again).
+ * end the process the default way again) — unless a signal has come: then they
+ * stay to the end, ignoring the copies. `pnpm exec` answers the terminal's
+ * Ctrl-C with a SIGTERM of its own a moment later, and that copy, arriving with
+ * no handler, would end the process before it had printed its summary.
  */
 export function onStopSignal(stop: (signal: StopSignal) => void): () => void {
   let stopped = false;
@@ -31,6 +34,7 @@ export function onStopSignal(stop: (signal: StopSignal) => void): () => void {
     return [signal, handler] as const;
   });
   return () => {
+    if (stopped) return;
     for (const [signal, handler] of handlers) process.off(signal, handler);
   };
 }
