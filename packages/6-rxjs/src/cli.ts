@@ -50,7 +50,8 @@ runClient(program, async (args) => {
   const session = new Session('rxjs', args);
   const live = new LiveReport(session); // the lines, --out, the trace, a stop signal's partials, | head
 
-  // Ctrl-C (or SIGTERM, SIGHUP), as an Observable: subscribing starts listening, unsubscribing stops.
+  // Ctrl-C (or SIGTERM, SIGHUP), as an Observable: subscribing starts listening, unsubscribing stops
+  // (after a signal the handlers stay, to ignore the copy `pnpm exec` sends).
   // The report says what each unfinished task got so far; takeUntil below cancels every download.
   const stopped$ = new Observable<StopSignal>((subscriber) =>
     onStopSignal((signal) => {

@@ -15,18 +15,19 @@ export function statusFor(signal: StopSignal): number {
 }
 
 /**
- * Call `stop(signal)` on the first of SIGINT, SIGTERM or SIGHUP. Returns a
- * function that removes the handlers (once the work is over, a signal should
- * end the process the default way again) — unless a signal has come: then they
- * stay to the end, ignoring the copies. `pnpm exec` answers the terminal's
- * Ctrl-C with a SIGTERM of its own a moment later, and that copy, arriving with
- * no handler, would end the process before it had printed its summary.
+ * Call `stop(signal)` on the first of SIGINT, SIGTERM or SIGHUP, and `again`
+ * on every signal after it. Returns a function that removes the handlers (once
+ * the work is over, a signal should end the process the default way again) —
+ * unless a signal has come: then they stay to the end, ignoring the copies.
+ * `pnpm exec` answers the terminal's Ctrl-C with a SIGTERM of its own a moment
+ * later, and that copy, arriving with no handler, would end the process before
+ * it had printed its summary.
  */
-export function onStopSignal(stop: (signal: StopSignal) => void): () => void {
+export function onStopSignal(stop: (signal: StopSignal) => void, again?: (signal: StopSignal) => void): () => void {
   let stopped = false;
   const handlers = stopSignals.map((signal) => {
     const handler = (): void => {
-      if (stopped) return; // a second signal while stopping (a terminal and a parent tool may both send one)
+      if (stopped) return again?.(signal); // a terminal and a parent tool may both send one
       stopped = true;
       stop(signal);
     };
@@ -50,28 +51,27 @@ export function onStopSignal(stop: (signal: StopSignal) => void): () => void {
  * A Node process that is already on its way out has put the default handlers
  * back, and that late copy would end it by the signal: pnpm would then report
  * "Command failed". So after a terminal's signal the server waits for the copy
- * (at most `graceMs`) before it lets the process end.
+ * (at most `graceMs`) before it lets the process end. A SIGTERM comes from one
+ * sender to one process: no copy follows it.
  */
 export function closeOnSignal(close: () => Promise<void>, graceMs = 500): void {
-  let closing: Promise<void> | undefined;
-  let secondSignal: (() => void) | undefined;
-  const handler = (signal: StopSignal): void => {
-    if (closing) {
-      secondSignal?.();
-      return;
-    }
-    const copyMayFollow = signal !== 'SIGTERM';
-    const copy = new Promise<void>((resolve) => {
-      if (!copyMayFollow) return resolve();
-      const timer = setTimeout(resolve, graceMs);
-      secondSignal = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-    closing = Promise.all([close(), copy]).then(() => {
-      process.exitCode = exitStatus.ok;
-    });
-  };
-  for (const signal of stopSignals) process.on(signal, handler);
+  let copyCame = (): void => {};
+  onStopSignal(
+    (signal) => {
+      const copy =
+        signal === 'SIGTERM'
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, graceMs);
+              copyCame = () => {
+                clearTimeout(timer);
+                resolve();
+              };
+            });
+      void Promise.all([close(), copy]).then(() => {
+        process.exitCode = exitStatus.ok;
+      });
+    },
+    () => copyCame(),
+  );
 }

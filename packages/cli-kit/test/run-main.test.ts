@@ -69,4 +69,48 @@ describe('onStopSignal', () => {
     expect(result.stdout).toBe('');
     expect(result.status).toBeNull(); // ended by the signal itself
   });
+
+  it('keeps its handlers once a signal has come, even when asked to stop: the copy pnpm exec sends after Ctrl-C is ignored', () => {
+    const result = run(`
+      const stop = kit.onStopSignal((signal) => { console.log(signal); stop(); });
+      process.kill(process.pid, 'SIGINT');
+      setTimeout(() => process.kill(process.pid, 'SIGTERM'), 50); // pnpm's copy, after the work is over
+      setTimeout(() => console.log('still here'), 150);
+    `);
+    expect(result.stdout).toBe('SIGINT\nstill here\n');
+    expect(result.status).toBe(0);
+  });
+});
+
+describe('closeOnSignal', () => {
+  /** Close on a signal (with a grace of 1 s), send `signals` some ms apart; what it printed, and how long after the first signal it exited. */
+  function stopWith(signals: string[]): { status: number | null; ms: number } {
+    const result = run(`
+      const server = setInterval(() => {}, 1000); // what keeps a server's process alive until it closes
+      kit.closeOnSignal(async () => clearInterval(server), 1000);
+      let first;
+      process.on('exit', () => console.log(Math.round(performance.now() - first)));
+      ${JSON.stringify(signals)}.forEach((signal, i) => setTimeout(() => {
+        first ??= performance.now();
+        process.kill(process.pid, signal);
+      }, 20 * i));
+    `);
+    return { status: result.status, ms: Number(result.stdout) };
+  }
+
+  it('after a lone Ctrl-C or SIGHUP, waits the grace for a copy of the signal, then exits 0', () => {
+    for (const signal of ['SIGINT', 'SIGHUP']) {
+      const { status, ms } = stopWith([signal]);
+      expect(status).toBe(0);
+      expect(ms).toBeGreaterThanOrEqual(1000);
+    }
+  });
+
+  it('exits 0 as soon as the copy comes, and after SIGTERM at once (no copy follows one)', () => {
+    for (const signals of [['SIGINT', 'SIGINT'], ['SIGTERM']]) {
+      const { status, ms } = stopWith(signals);
+      expect(status).toBe(0);
+      expect(ms).toBeLessThan(1000);
+    }
+  });
 });
