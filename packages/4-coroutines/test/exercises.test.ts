@@ -5,17 +5,18 @@ import { fileURLToPath } from 'node:url';
 
 import { buildExercise, findExercise, type BuiltExercise } from '@slow-poetry/exercise';
 import { readClientResult } from '@slow-poetry/shared';
-import { closeServers, poem, runCli, serve } from '@slow-poetry/test-kit';
+import { closeServers, poem, runCli, scratchDir, serve } from '@slow-poetry/test-kit';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const cliPath = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const scratch = scratchDir('slow-poetry-exercises-4-'); // this file's own: no other build can race it
 
 afterEach(closeServers);
 
 describe('exercise 1: resume the coroutine at once instead of from a microtask (resume-at-once.patch, resume-at-once-stack.patch)', () => {
   let built: BuiltExercise;
   beforeAll(() => {
-    built = buildExercise(findExercise('4', 'resume-at-once'));
+    built = buildExercise(findExercise('4', 'resume-at-once'), scratch);
   }, 60_000);
 
   it("moves the coroutine's line up to the 'data' callback that resolved its future, before process.nextTick; nothing else moves", async () => {
@@ -57,7 +58,7 @@ describe('exercise 3: remove the `as Buffer | null` from both versions (remove-c
   it('fails to build in get-poetry.ts only, where nothing says what the yield gives: the async version still compiles', () => {
     let failure: unknown;
     try {
-      buildExercise(findExercise('4', 'remove-cast'));
+      buildExercise(findExercise('4', 'remove-cast'), scratch);
     } catch (error) {
       failure = error;
     }

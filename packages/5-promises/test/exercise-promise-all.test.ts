@@ -16,8 +16,9 @@ const durations = /\d+:\d\d:\d\d\.\d{6}/g;
 let kept: string; // Promise.all, each download's .then(ok, fail) kept
 let unhandled: string; // Promise.all, the handlers gone
 beforeAll(() => {
-  kept = buildExercise(findExercise('5', 'promise-all')).entry;
-  unhandled = buildExercise(findExercise('5', 'promise-all-unhandled')).entry;
+  const scratch = scratchDir('slow-poetry-exercises-5-');
+  kept = buildExercise(findExercise('5', 'promise-all'), scratch).entry;
+  unhandled = buildExercise(findExercise('5', 'promise-all-unhandled'), scratch).entry;
 }, 60_000);
 
 afterAll(closeServers); // not afterEach: the cases run at once, each with servers of its own

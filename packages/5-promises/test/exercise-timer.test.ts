@@ -6,7 +6,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { closeServers, poem, poemPath, runCli, serve, serveProcess, sleep } from '@slow-poetry/test-kit';
+import { closeServers, poem, poemPath, runCli, scratchDir, serve, serveProcess, sleep } from '@slow-poetry/test-kit';
 import { buildExercise, findExercise } from '@slow-poetry/exercise';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
@@ -17,7 +17,7 @@ const stageConsumer = fileURLToPath(new URL('../dist/slow-consumer.js', import.m
 let patchedConsumer: string;
 let patched: typeof Stage;
 beforeAll(async () => {
-  const built = buildExercise(findExercise('5', 'keep-timer-on'));
+  const built = buildExercise(findExercise('5', 'keep-timer-on'), scratchDir('slow-poetry-exercises-5-'));
   patchedConsumer = built.entry;
   patched = (await import(pathToFileURL(join(built.dir, 'dist', 'get-poetry.js')).href)) as typeof Stage;
 }, 60_000);

@@ -82,6 +82,11 @@ export interface BuiltExercise {
  * Copy the stage to a scratch folder, apply the exercise's patch, build the
  * copy. Throws an Error that says which step failed (a patch that no longer
  * applies means the stage changed under it: the exercise must be brought up to date).
+ *
+ * The copy goes to `<scratchRoot>/<stage folder>-<name>`, replacing the last
+ * build there, so `pnpm exercise` keeps one copy per exercise for the learner
+ * to look at. Two builds of one exercise under one root at the same time would
+ * overwrite each other: tests give each file a root of its own.
  */
 export function buildExercise(exercise: Exercise, scratchRoot = join(tmpdir(), 'slow-poetry-exercises')): BuiltExercise {
   const { stage } = exercise;

@@ -1,12 +1,11 @@
 // Bad input, for every program a user can run: each case must give exactly one
 // line on stderr, naming the program, exit status 2, no stack trace — and must
 // fail before doing anything (no output, no server started, no connection).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { closedPort } from '@slow-poetry/test-kit';
-import { afterAll, describe, expect, it } from 'vitest';
+import { closedPort, scratchDir } from '@slow-poetry/test-kit';
+import { describe, expect, it } from 'vitest';
 
 import type { ClientUnderTest } from './clients.js';
 import { runBin, stackTraceLine } from './run-bin.js';
@@ -22,7 +21,7 @@ export interface Program {
 // Files the cases point at. A port with nothing behind it: should a bad-input
 // case slip through to the network, the client fails with status 1 (not 2) and
 // the test says so.
-const scratch = mkdtempSync(join(tmpdir(), 'fault-matrix-input-'));
+const scratch = scratchDir('fault-matrix-input-'); // removed after each test file, by test-kit
 const aFile = join(scratch, 'a-file.txt');
 writeFileSync(aFile, 'not a folder\n');
 const missing = join(scratch, 'no-such-file.txt');
@@ -70,7 +69,6 @@ export function clientProgram(client: ClientUnderTest): Program {
 
 /** One test per case and program, run at the same time. */
 export function describeBadInput(programs: Program[]): void {
-  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
   describe.concurrent.each(programs)('$name against bad input', (program) => {
     for (const [why, args] of program.cases) {
       it.skipIf(program.missing !== undefined)(`rejects ${why} in one line with exit status 2`, async () => {

@@ -1,9 +1,19 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 import { defaultMaxBytes, type ClientArgs } from '../src/client-args.js';
 import { codedError } from '../src/errors.js';
@@ -12,7 +22,15 @@ import { readClientResult } from '../src/result.js';
 import { Session } from '../src/session.js';
 import { parseTrace } from '../src/trace.js';
 
-const scratch = (): string => mkdtempSync(join(tmpdir(), 'slow-poetry-session-'));
+const scratchDirs: string[] = [];
+const scratch = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'slow-poetry-session-'));
+  scratchDirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+});
 const args = (extra: Partial<ClientArgs> = {}): ClientArgs => ({
   addresses: [
     { host: '127.0.0.1', port: 10000 },

@@ -2,7 +2,7 @@
 // a way to run a client's CLI as a real child process, and small waits. Nothing
 // here imports vitest, so the helpers work in any test runner.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,8 +28,23 @@ export const poem = (name: string): Buffer => readFileSync(poemPath(name));
 /** The tutorial's `H:MM:SS.ffffff`, as a piece of a regular expression. */
 export const durationPattern = String.raw`\d+:\d\d:\d\d\.\d{6}`;
 
-/** A fresh scratch folder under the system's temporary folder. */
-export const scratchDir = (prefix = 'slow-poetry-'): string => mkdtempSync(join(tmpdir(), prefix));
+const scratchDirs: string[] = [];
+
+/**
+ * A fresh scratch folder under the system's temporary folder. Each one is
+ * removed, with everything in it, by removeScratchDirs(), which test-kit's
+ * index runs after every test file, so a test run leaves nothing behind.
+ */
+export function scratchDir(prefix = 'slow-poetry-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
+}
+
+/** Remove every folder scratchDir() has made so far. */
+export function removeScratchDirs(): void {
+  for (const dir of scratchDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
 
 const servers: { close(): Promise<void> }[] = [];
 

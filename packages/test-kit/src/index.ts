@@ -1,6 +1,14 @@
 // @slow-poetry/test-kit: what the stages' tests share. It imports vitest, so
 // only test code should import it; the tools that only need to find the stages
 // import `@slow-poetry/test-kit/stages`, which does not.
+import { afterAll } from 'vitest';
+
+import { removeScratchDirs } from './helpers.js';
+
+// Vitest loads this module afresh for every test file (its default isolation),
+// so this runs once each test file is done: its scratch folders go with it.
+afterAll(removeScratchDirs);
+
 export {
   describeEventLoopStage,
   describeStageContract,

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 
-import { describeClientCli } from '../src/cli-suite.js';
-import { describeTaskGroupCli } from '../src/task-group-suite.js';
+// Through the index, as a stage imports them (which also removes their scratch folders after the file).
+import { describeClientCli, describeTaskGroupCli } from '../src/index.js';
 
 const here = (name: string): string => fileURLToPath(new URL(name, import.meta.url));
 
