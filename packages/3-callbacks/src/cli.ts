@@ -54,10 +54,10 @@ runClient(program, async (args) => {
       task.start();
       getPoetry(task.address, options(task), (err, poem) => {
         if (err) live.failed(task, err);
-        else live.done(task, poem!);
+        else live.done(task, poem!); // with --out, a poem that cannot be saved fails its task instead
         over += 1;
         if (over === session.tasks.length) return resolve(live.end());
-        if (err && failFast && !cancel.aborted) {
+        if (task.status === 'failed' && failFast && !cancel.aborted) {
           // Every other download calls back with an AbortError: those under way
           // before abort() returns (this one has counted itself already), those
           // still waiting as they start.

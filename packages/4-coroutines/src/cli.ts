@@ -59,7 +59,7 @@ runClient(program, (args) => {
       task.start();
       try {
         const poem = (yield run(getPoetry(task.address, options(task)))) as Uint8Array;
-        live.done(task, poem);
+        if (!live.done(task, poem)) throw task.error; // not saved (--out): a failure like any other
       } catch (err) {
         if (failFast && !cancelling) {
           live.failFast(task);

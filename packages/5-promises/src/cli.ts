@@ -44,13 +44,15 @@ runClient(program, async (args) => {
   // Start every download (each waits for its turn in the group); each promise settles
   // on its own, in whatever order the servers finish. The promises themselves know
   // when they are *all* over: allSettled waits for every one, cancelled ones included.
+  // Saving the poem is the task's last step: a poem that cannot be saved (--out)
+  // fails its task, inside the group, like any other failure.
   const downloads = session.tasks.map((task) =>
     group
-      .run(task, (signal) => getPoetry(task.address, options(task, signal)))
-      .then(
-        (poem) => live.done(task, poem),
-        (err: unknown) => live.failed(task, err),
-      ),
+      .run(task, async (signal) => {
+        const poem = await getPoetry(task.address, options(task, signal));
+        if (!live.done(task, poem)) throw task.error;
+      })
+      .catch((err: unknown) => live.failed(task, err)),
   );
   await Promise.allSettled(downloads);
   return live.end();

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const stage = cliAt(fileURLToPath(new URL('../dist/cli.js', import.meta.url)));
 const durations = /\d+:\d\d:\d\d\.\d{6}/g;
 
-let kept: string; // Promise.all, each download's .then(ok, fail) kept
+let kept: string; // Promise.all, each download's handlers (its .catch) kept
 let unhandled: string; // Promise.all, the handlers gone
 beforeAll(() => {
   const scratch = scratchDir('slow-poetry-exercises-5-');
@@ -24,7 +24,7 @@ beforeAll(() => {
 afterAll(closeServers); // not afterEach: the cases run at once, each with servers of its own
 
 describe.concurrent('exercise 1: Promise.all instead of Promise.allSettled', () => {
-  it('changes nothing while each download keeps its own .then(ok, fail): the same lines and exit status as the stage', async () => {
+  it('changes nothing while each download keeps its own handlers: the same lines and exit status as the stage', async () => {
     const refused = await closedPort();
     const server = await serve({ poem: poem('science.txt'), numBytes: 100, delay: 0.01 });
     const args = ['--quiet', String(refused), String(server.port)]; // how reads are cut into chunks varies from run to run

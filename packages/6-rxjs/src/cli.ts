@@ -79,7 +79,9 @@ runClient(program, async (args) => {
           return timer(0);
         },
       }),
-      map((poem) => live.done(task, poem)),
+      map((poem) => {
+        if (!live.done(task, poem)) throw task.error; // not saved (--out): a failure like any other
+      }),
       catchError((err: unknown) => {
         live.failed(task, err);
         // An error that reaches merge ends every other download: RxJS fails fast

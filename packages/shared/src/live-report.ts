@@ -66,12 +66,18 @@ export class LiveReport {
     if (!this.session.args.quiet) this.say(report.gotChunk(task.id, chunk.byteLength, task.label));
   }
 
-  /** The poem arrived whole: saved (with --out) and reported — or, if it could not be saved, failed. */
-  done(task: TaskRecord, poem: Uint8Array): void {
-    if (task.isOver()) return;
+  /**
+   * The poem arrived whole: saved (with --out) and reported. Returns false if it
+   * could not be saved: then the task has failed, and is reported so (its error
+   * is `task.error`), and the stage treats it as any other failure — --fail-fast
+   * included: a poem that was not saved is not a success.
+   */
+  done(task: TaskRecord, poem: Uint8Array): boolean {
+    if (task.isOver()) return task.status === 'done';
     task.done(poem);
     this.arrived.delete(task.id);
     this.say(task.status === 'done' ? report.finished(task.id) : report.failed(task.id, task.label, task.reason, task.bytes));
+    return task.status === 'done';
   }
 
   /**

@@ -2,7 +2,7 @@
 // stage that offers them, run against the stage's real CLI and real servers.
 // How a stage does it is its own lesson (a counter, a limiter, an operator);
 // what a user sees must not depend on it.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { parseTrace } from '@slow-poetry/shared';
@@ -57,6 +57,25 @@ export function describeTaskGroupCli(client: ClientCliUnderTest, options: { expe
         expect(outcome).toBe('gone');
         expect(sent).toBeLessThan(poem('science.txt').byteLength / 2);
       }
+    });
+
+    it('cancels the others with --fail-fast when a poem cannot be saved: a poem that was not saved is a failure', async () => {
+      const quick = await serve({ poem: poem('science.txt'), numBytes: 1000, delay: 0.01 }); // the whole poem at once
+      const slow = await Promise.all([1, 2].map(() => serve({ poem: poem('science.txt'), numBytes: 10, delay: 0.02 })));
+      const out = scratchDir('slow-poetry-task-group-');
+      mkdirSync(join(out, 'task-1.txt')); // a folder where task 1's poem goes: it cannot be saved
+      const run = await runCli(['--quiet', '--fail-fast', '--out', out, String(quick.port), ...slow.map((s) => String(s.port))]);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(1);
+      expect(run.lines[0]).toMatch(
+        /^Task 1: failed to get poetry from .*: poem not saved \(ESAVE\): cannot save .*task-1\.txt: /,
+      );
+      for (const task of [2, 3]) {
+        expect(run.lines).toContainEqual(
+          expect.stringMatching(new RegExp(`^Task ${task}: cancelled the download from [^ ]+( after \\d+ bytes)?: task 1 failed$`)),
+        );
+      }
+      expect(run.lines.at(-1)).toMatch(new RegExp(`^Got 0 poems in ${duration}; 1 task failed; 2 cancelled \\(tasks 2, 3\\)$`));
     });
 
     it('lets the others finish without --fail-fast: one failure is one failed task', async () => {

@@ -59,16 +59,17 @@ runClient(program, async (args) => {
       signal: controller.signal,
       onConnect: () => task.connected(),
       onChunk: (chunk) => live.chunk(task, chunk),
-    }).then(
-      (poem) => live.done(task, poem),
-      (err) => {
+    })
+      .then((poem) => {
+        if (!live.done(task, poem)) throw task.error; // not saved (--out): a failure like any other
+      })
+      .catch((err) => {
         if (failFast && !controller.signal.aborted) {
           live.failFast(task);
           controller.abort();
         }
         live.failed(task, err);
-      },
-    );
+      });
   };
   // At most `concurrency` at a time: each worker takes the next task in order.
   const queue = [...session.tasks];
