@@ -72,7 +72,9 @@ export function describeTaskGroupCli(client: ClientCliUnderTest, options: { expe
       );
       for (const task of [2, 3]) {
         expect(run.lines).toContainEqual(
-          expect.stringMatching(new RegExp(`^Task ${task}: cancelled the download from [^ ]+( after \\d+ bytes)?: task 1 failed$`)),
+          expect.stringMatching(
+            new RegExp(`^Task ${task}: cancelled the download from [^ ]+( after \\d+ bytes)?: task 1 failed$`),
+          ),
         );
       }
       expect(run.lines.at(-1)).toMatch(new RegExp(`^Got 0 poems in ${duration}; 1 task failed; 2 cancelled \\(tasks 2, 3\\)$`));
