@@ -3,7 +3,7 @@
 //   pnpm bench                       the default run (about a minute and a half)
 //   pnpm bench --long                also the scene at speed 1, the blocking client at 100 downloads,
 //                                    and five rounds of the 10,000-download runs
-//   pnpm bench --only scale          one case (fidelity, scale, throughput; comma-separated)
+//   pnpm bench --only scale          one case (fidelity, scale, throughput, heap; comma-separated)
 //   pnpm bench --output FILE         write somewhere else (default: packages/bench/BENCHMARKS.md)
 //   pnpm bench --dry-run             print the figures instead of writing them
 //   pnpm bench --json                also print every figure as one JSON document on stdout
@@ -15,13 +15,14 @@ import { parseArgs } from 'node:util';
 import { cleanUp, exitStatus, onStopSignal, runMain, statusFor, UsageError } from '@slow-poetry/cli-kit';
 
 import { fidelity } from './cases/fidelity.js';
+import { heapCensus, heapClients, heapDownloads } from './cases/heap.js';
 import { scale, scaleRuns } from './cases/scale.js';
 import { throughput, throughputTries } from './cases/throughput.js';
 import { progress } from './progress.js';
 import { renderReport, reportData, writeReport, type BenchReport } from './report.js';
 import { benchClients, benchDir, floorClient, peerClients, type BenchClient } from './stages.js';
 
-const cases = ['fidelity', 'scale', 'throughput'] as const;
+const cases = ['fidelity', 'scale', 'throughput', 'heap'] as const;
 
 const usage = `Usage: slow-poetry-bench [--long] [--only CASE,...] [--output FILE] [--dry-run]
 
@@ -29,7 +30,8 @@ Measure every stage (found in packages/*/package.json) and write BENCHMARKS.md.
 
 Cases: fidelity (the tutorial's scene at speeds 10 and 100, and 1 with --long),
 scale (100, 1,000 and 10,000 downloads at once, and the server's lateness),
-throughput (50 MB and 100 MB at full speed).
+throughput (50 MB and 100 MB at full speed), heap (what one more download keeps
+in each client's heap, object by object).
 
 Options:
   --long           add the long cases: the scene at speed 1, the blocking client at 100 downloads,
@@ -91,7 +93,8 @@ async function main(): Promise<number> {
   const planned =
     (only.includes('fidelity') ? speeds.length * clients.length : 0) +
     (only.includes('scale') ? scaleRuns(clients, sizes, { long, repeats }) : 0) +
-    (only.includes('throughput') ? clients.length * 2 * throughputTries : 0);
+    (only.includes('throughput') ? clients.length * 2 * throughputTries : 0) +
+    (only.includes('heap') ? heapClients(clients).clients.length : 0);
   const shown = progress(planned);
   const log = (line: string): void => shown.ran(line);
   const report: BenchReport = {
@@ -108,6 +111,7 @@ async function main(): Promise<number> {
   if (only.includes('fidelity')) report.fidelity = await fidelity(clients, speeds, log);
   if (only.includes('scale')) report.scale = await scale(clients, sizes, { long, repeats }, log);
   if (only.includes('throughput')) report.throughput = await throughput(clients, [50, 100], log);
+  if (only.includes('heap')) report.heap = await heapCensus(clients, heapDownloads, log);
   shown.end();
 
   report.seconds = (performance.now() - started) / 1000;

@@ -1,6 +1,7 @@
 // The benchmarks as a library (the CLI is cli.ts): the client table, the runner
 // and the cases, for anyone who wants the figures without the Markdown.
 export { fidelity, sceneIdeals, type FidelityRow } from './cases/fidelity.js';
+export { countHeap, heapCensus, heapClients, type HeapKind, type HeapResult, type HeapRow } from './cases/heap.js';
 export { scale, scaleIdealMs, type ScaleResult, type ScaleRow } from './cases/scale.js';
 export { throughput, type ThroughputRow } from './cases/throughput.js';
 export { clientCommand, describeReasons, measureClient, type RunOptions, type RunResult } from './run.js';

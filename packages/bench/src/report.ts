@@ -5,6 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 
 import { fmtMs, type FidelityRow } from './cases/fidelity.js';
+import { heapStallAfter, type HeapResult } from './cases/heap.js';
 import type { ScaleResult, ScaleRow } from './cases/scale.js';
 import { chunkBytes, megabyte, type ThroughputRow } from './cases/throughput.js';
 import { describeReasons, type RunResult } from './run.js';
@@ -24,6 +25,7 @@ export interface BenchReport {
   fidelity?: FidelityRow[];
   scale?: ScaleResult;
   throughput?: ThroughputRow[];
+  heap?: HeapResult;
 }
 
 export const targets = {
@@ -73,9 +75,47 @@ export function renderReport(report: BenchReport): string {
     report.scale && scaleSection(report.scale),
     report.scale && serverSection(report.scale),
     report.throughput && throughputSection(report.throughput),
+    report.heap && heapSection(report.heap),
   ]
     .filter((part): part is string => typeof part === 'string' && part !== '')
     .join('\n');
+}
+
+/** What one more download keeps in each client's heap: in all, beyond the floor's, and the kinds of object it is made of. */
+function heapSection(heap: HeapResult): string {
+  const floor = heap.rows.find((row) => row.client.key === 'floor');
+  const floorBytes = new Map(floor?.kinds.map((kind) => [kind.kind, kind]) ?? []);
+  const bytes = (b: number): string => (Math.abs(b) >= 1024 ? `${(b / 1024).toFixed(1)} KB` : `${Math.round(b)} B`);
+  const times = (n: number): string => (Math.abs(n - Math.round(n)) < 0.05 ? String(Math.round(n)) : n.toFixed(1));
+  const rows = heap.rows.map((row) => {
+    const own = row === floor;
+    const kinds = row.kinds
+      .map((kind) => {
+        const base = own ? undefined : floorBytes.get(kind.kind);
+        return { kind: kind.kind, count: kind.count - (base?.count ?? 0), bytes: kind.bytes - (base?.bytes ?? 0) };
+      })
+      .filter((kind) => kind.bytes >= 40)
+      .sort((a, b) => b.bytes - a.bytes)
+      .slice(0, 8)
+      .map((kind) => `${times(kind.count)} × ${kind.kind} (${bytes(kind.bytes)})`);
+    return [
+      row.client.label,
+      bytes(row.bytes),
+      own || floor === undefined ? '–' : `+${bytes(row.bytes - floor.bytes)}`,
+      kinds.join(', '),
+    ];
+  });
+  return section('Memory, object by object', [
+    `What one more download keeps in the client's JavaScript heap. Each client holds ${count(heap.n)} downloads open, ` +
+      `${heapStallAfter / 10} chunks in (the server sends ${heapStallAfter} of the poem's 100 bytes, then nothing), and writes a heap ` +
+      `snapshot; its objects are counted by kind (a constructor's name, or closures, arrays, strings…), the same client's ` +
+      `snapshot with one download is subtracted, and the difference divided by ${count(heap.n - 1)}. The last column lists ` +
+      "the kinds that make up most of it: the floor's own, and for every other client what it keeps beyond the floor " +
+      "(count and bytes per download). The scale case's memory per connection (peak RSS) also counts what is not in the heap: the " +
+      'socket in Node and libuv, and the memory V8 reserves beyond its live objects.',
+    table(['Client', 'Heap per download', 'Beyond the floor', 'Most of it (per download)'], rows),
+    ...(heap.skipped.length > 0 ? [`Not counted: ${heap.skipped.join('; ')}.`] : []),
+  ]);
 }
 
 /** `## Title`, then the paragraphs, each followed by a blank line. */

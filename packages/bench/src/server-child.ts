@@ -9,7 +9,7 @@
 // outright), the IPC channel closes, and so does this process.
 import { readFileSync } from 'node:fs';
 
-import { startScene, startServer, type Outcome, type SlowServer } from '@slow-poetry/slow-server';
+import { startScene, startServer, type Fault, type Outcome, type SlowServer } from '@slow-poetry/slow-server';
 
 export type ServerChildOptions =
   | {
@@ -19,6 +19,8 @@ export type ServerChildOptions =
       delay: number;
       backlog: number;
       host?: string;
+      /** Misbehave on purpose (the heap case's server stalls after 90 bytes). */
+      fault?: Fault;
     }
   | { scene: { speed: number } };
 
@@ -52,6 +54,7 @@ async function start(options: ServerChildOptions): Promise<{ servers: SlowServer
     delay: options.delay,
     backlog: options.backlog,
     host: options.host ?? '127.0.0.1',
+    ...(options.fault === undefined ? {} : { fault: options.fault }),
   });
   return { servers: [server], close: () => server.close() };
 }

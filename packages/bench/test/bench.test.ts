@@ -10,7 +10,7 @@ import { makeToyStages } from '@slow-poetry/test-kit';
 import { findStages } from '@slow-poetry/test-kit/stages';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { benchClients, floorClient, measureClient, startStatsServer } from '../src/index.js';
+import { benchClients, floorClient, heapCensus, heapClients, measureClient, startStatsServer } from '../src/index.js';
 import { beginMarker, endMarker, writeReport } from '../src/report.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'bench-test-'));
@@ -37,6 +37,21 @@ describe('the bench', () => {
       await server.close();
     }
   });
+
+  it("counts what one more download keeps in a client's heap: the floor its socket, a stage the chunks it keeps as well", async () => {
+    const stage = heapClients(benchClients().clients).clients[0]!; // the first stage that runs on the event loop
+    const heap = await heapCensus([floorClient, stage], 100, () => {});
+    const perDownload = (row: number, kind: string): number => heap.rows[row]!.kinds.find((k) => k.kind === kind)?.count ?? 0;
+    expect(heap.rows.map((row) => row.client.key)).toEqual(['floor', stage.key]);
+    expect(perDownload(0, 'Socket')).toBeCloseTo(1, 1);
+    expect(perDownload(0, 'Buffer')).toBeLessThan(0.5); // the floor counts the bytes and keeps none
+    expect(perDownload(1, 'Socket')).toBeCloseTo(1, 1);
+    expect(perDownload(1, 'TaskRecord')).toBeCloseTo(1, 1);
+    // The poem so far, kept as the chunks it came in (joined once, at the end): up to the 9 the server sent.
+    expect(perDownload(1, 'Buffer')).toBeGreaterThan(3);
+    expect(perDownload(1, 'Buffer')).toBeLessThan(9.5);
+    expect(heap.rows[1]!.bytes).toBeGreaterThan(heap.rows[0]!.bytes);
+  }, 60_000);
 
   it('reports a refused connection as a failure with its reason', async () => {
     const run = await measureClient(floorClient, ['1'], { timeout: 5, deadlineMs: 10_000 });
