@@ -224,8 +224,11 @@ describe('stage 2 exercises with a poem bigger than the socket buffers', () => {
     const lesson = await json(client, args);
     const blocking = await json(patched['blocking-sockets']!, args);
     expect([lesson.poems, blocking.poems]).toEqual([2, 2]);
-    expect(lesson.ms).toBeLessThan(ideal * 1.3); // the slowest: both at once
-    expect(blocking.ms).toBeGreaterThan(ideal * 1.5); // near the sum: 4 MB of task 2 waited in the buffers, the rest waited for us
+    // Near the sum: 4 MB of task 2 waited in the buffers, the rest waited for us…
+    expect(blocking.ms).toBeGreaterThan(ideal * 1.5);
+    // …against about the slowest, both at once. Compared with each other, not with the ideal: reading 82 MB
+    // through recv() takes CPU, which a loaded machine stretches for both alike (quiet: 1.87 s and 3.33 s).
+    expect(blocking.ms).toBeGreaterThan(lesson.ms * 1.5);
   }, 60_000);
 
   it('3: sent as fast as it is read, draining takes it in a few long turns; reading once per wake-up takes a wait per recv()', async () => {
