@@ -1,6 +1,6 @@
 // `slow-poetry-bench`: run the benchmarks and write the figures to BENCHMARKS.md.
 //
-//   pnpm bench                       the default run (about four minutes)
+//   pnpm bench                       the default run (a few minutes)
 //   pnpm bench --long                also the scene at speed 1, the blocking client at 100 downloads,
 //                                    and five rounds of the 10,000-download runs
 //   pnpm bench --only scale          one case (fidelity, scale, throughput, heap; comma-separated)

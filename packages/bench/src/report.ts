@@ -5,8 +5,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 
 import { fmtMs, type FidelityRow } from './cases/fidelity.js';
-import { heapStallAfter, type HeapResult } from './cases/heap.js';
-import type { ScaleResult, ScaleRow } from './cases/scale.js';
+import { heapChunksIn, heapStallAfter, type HeapResult } from './cases/heap.js';
+import { scalePoemBytes, type ScaleResult, type ScaleRow } from './cases/scale.js';
 import { chunkBytes, megabyte, type ThroughputRow } from './cases/throughput.js';
 import { describeReasons, type RunResult } from './run.js';
 import type { BenchClient } from './stages.js';
@@ -107,7 +107,7 @@ function heapSection(heap: HeapResult): string {
   });
   return section('Memory, object by object', [
     `What one more download keeps in the client's JavaScript heap. Each client holds ${count(heap.n)} downloads open, ` +
-      `${heapStallAfter / 10} chunks in (the server sends ${heapStallAfter} of the poem's 100 bytes, then nothing), and writes a heap ` +
+      `${heapChunksIn} chunks in (the server sends ${heapStallAfter} of the poem's ${scalePoemBytes} bytes, then nothing), and writes a heap ` +
       `snapshot; its objects are counted by kind (a constructor's name, or closures, arrays, strings…), the same client's ` +
       `snapshot with one download is subtracted, and the difference divided by ${count(heap.n - 1)}. The last column lists ` +
       "the kinds that make up most of it: the floor's own, and for every other client what it keeps beyond the floor " +

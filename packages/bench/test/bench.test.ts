@@ -53,6 +53,18 @@ describe('the bench', () => {
     expect(heap.rows[1]!.bytes).toBeGreaterThan(heap.rows[0]!.bytes);
   }, 60_000);
 
+  it('counts only Node clients whose thread is free to write a snapshot, and says why it leaves out the others', () => {
+    const peer = { ...floorClient, key: 'peer', label: 'a peer', command: ['python3', 'peer.py'], peer: true };
+    const { clients, skipped } = heapClients([floorClient, ...benchClients().clients, peer]);
+    expect(clients[0]).toBe(floorClient);
+    expect(clients.some((client) => client.stage?.holdsThread === true || !client.concurrent)).toBe(false);
+    expect(clients.length).toBeGreaterThan(1);
+    expect(skipped).toContain('a peer: not a Node process (no V8 heap snapshot)');
+    for (const client of benchClients().clients.filter((c) => c.stage?.holdsThread === true)) {
+      expect(skipped).toContain(`${client.label}: holds its thread while it waits, so it cannot write a snapshot mid-download`);
+    }
+  });
+
   it('reports a refused connection as a failure with its reason', async () => {
     const run = await measureClient(floorClient, ['1'], { timeout: 5, deadlineMs: 10_000 });
     expect(run).toMatchObject({ poems: 0, failed: 1 });

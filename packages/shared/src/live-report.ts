@@ -73,10 +73,11 @@ export class LiveReport {
    * included: a poem that was not saved is not a success.
    */
   done(task: TaskRecord, poem: Uint8Array): boolean {
-    if (task.isOver()) return task.status === 'done';
-    task.done(poem);
-    this.arrived.delete(task.id);
-    this.say(task.status === 'done' ? report.finished(task.id) : report.failed(task.id, task.label, task.reason, task.bytes));
+    if (!task.isOver()) {
+      task.done(poem);
+      this.arrived.delete(task.id);
+      this.say(task.status === 'done' ? report.finished(task.id) : report.failed(task.id, task.label, task.reason, task.bytes));
+    }
     return task.status === 'done';
   }
 

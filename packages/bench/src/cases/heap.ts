@@ -14,6 +14,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { ownGroup, removeFolder, temporaryFolder } from '@slow-poetry/cli-kit';
 
@@ -23,8 +24,10 @@ import { scaleDelay, scaleNumBytes, scalePoemBytes } from './scale.js';
 
 /** The downloads each client holds open while its heap is counted. */
 export const heapDownloads = 2_000;
-/** Bytes the server sends before it stalls: nine of the poem's ten chunks. */
+/** Bytes the server sends before it stalls: all of the poem's chunks but the last… */
 export const heapStallAfter = scalePoemBytes - scaleNumBytes;
+/** …that is, this many chunks in. */
+export const heapChunksIn = heapStallAfter / scaleNumBytes;
 
 export interface HeapKind {
   /** A constructor's name (`Promise`, `Buffer`), or `closures`, `arrays`, `strings`, `compiled code`… */
@@ -108,7 +111,7 @@ async function snapshotAt(client: BenchClient, n: number, server: StatsServer): 
   try {
     let chunks = 0;
     const deadline = performance.now() + 60_000;
-    const chunksDue = n * (heapStallAfter / scaleNumBytes);
+    const chunksDue = n * heapChunksIn;
     while (chunks < chunksDue) {
       if (performance.now() > deadline)
         throw new Error(`${client.label}: the server sent ${chunks} of ${chunksDue} chunks in 60 s`);
@@ -195,5 +198,3 @@ function kindOf(type: string, name: string): string {
       return type;
   }
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
