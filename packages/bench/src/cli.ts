@@ -20,7 +20,7 @@ import { scale, scaleRuns } from './cases/scale.js';
 import { throughput, throughputTries } from './cases/throughput.js';
 import { progress } from './progress.js';
 import { renderReport, reportData, writeReport, type BenchReport } from './report.js';
-import { benchClients, benchDir, floorClient, peerClients, type BenchClient } from './stages.js';
+import { benchClients, benchDir, floorClient, keeperClient, peerClients, type BenchClient } from './stages.js';
 
 const cases = ['fidelity', 'scale', 'throughput', 'heap'] as const;
 
@@ -40,7 +40,7 @@ Options:
   --output FILE    where to write the figures (default: packages/bench/BENCHMARKS.md)
   --dry-run        print the figures instead of writing them
   --json           also print every figure as one JSON document on stdout
-  --clients LIST   only these clients, by key (floor, 1, 2-select, 2-poll, 3, …; comma-separated)
+  --clients LIST   only these clients, by key (floor, keeper, 1, 2-select, 2-poll, 3, …; comma-separated)
   -h, --help       show this help
   --version        print the program's name and version`;
 
@@ -86,7 +86,7 @@ async function main(): Promise<number> {
   const { clients: peers, skipped: peersSkipped } = peerClients();
   const skipped = [...stagesSkipped, ...peersSkipped];
   for (const note of skipped) console.error(`skipped: ${note}`);
-  const clients = chooseClients([floorClient, ...stages, ...peers], values.clients);
+  const clients = chooseClients([floorClient, keeperClient, ...stages, ...peers], values.clients);
   const speeds = long ? [1, 10, 100] : [10, 100];
   const sizes = [100, 1000, 10_000];
   const repeats = long ? 5 : 1;

@@ -8,4 +8,4 @@ export { clientCommand, describeReasons, measureClient, type RunOptions, type Ru
 export type { ServerStats } from './server-child.js';
 export { startSceneProcess, startStatsServer } from './servers.js';
 export { renderReport, targets, writeReport, type BenchReport } from './report.js';
-export { benchClients, floorClient, peerClients, type BenchClient } from './stages.js';
+export { benchClients, floorClient, keeperClient, peerClients, type BenchClient } from './stages.js';

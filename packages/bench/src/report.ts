@@ -185,7 +185,8 @@ function scaleSection(scale: ScaleResult): string {
   return section('Scale', [
     'N downloads at once of a 100-byte poem, 10 bytes every 0.1 s (ideal 0.9 s each), from one server process with a listen backlog of 4096; every client with `--timeout 10`. ' +
       "Total ÷ floor compares with the plain `node:net` reader at the same N in the same run; where a size ran in several rounds (every client once per round), it is the median of each round's ratio to that round's floor, and the total shown is the median run. CPU: user + system seconds of the client process (less noisy than the total: it is what the client itself spent); peak RSS: the process's own peak resident memory; both recorded by the client process itself at exit (`process.resourceUsage()`). " +
-      'Memory per connection: (peak RSS − peak RSS with one download) ÷ N.',
+      'Memory per connection: (peak RSS − peak RSS with one download) ÷ N. ' +
+      "The keeper, where it ran, is the floor's client keeping each poem as its chunks and joining it once, as every stage must: its ratios are what keeping the poem costs, and a stage's beyond them what its model and its report cost. The targets compare with the floor.",
     table(
       [
         'Downloads',

@@ -1,6 +1,6 @@
 // The clients the bench runs, as a table: every stage found in
 // packages/*/package.json (findStages in @slow-poetry/test-kit/stages), once per
-// variant its `slowPoetry` field declares, and the plain node:net floor.
+// variant its `slowPoetry` field declares, the plain node:net floor and the keeper.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -81,6 +81,18 @@ export const floorClient: BenchClient = {
   label: 'plain node:net reader (floor)',
   concurrent: true,
   extraArgs: [],
+};
+
+/**
+ * The floor's client with --keep: it keeps each poem as its chunks and joins it
+ * once, as every stage must. Measured beside the floor (not instead of it): the
+ * two differ by what keeping the poem costs, whatever the model.
+ */
+export const keeperClient: BenchClient = {
+  key: 'keeper',
+  label: 'plain node:net client keeping each poem',
+  concurrent: true,
+  extraArgs: ['--keep'],
 };
 
 export function benchClients(stages = findStages()): { clients: BenchClient[]; skipped: string[] } {

@@ -10,7 +10,7 @@ import { makeToyStages } from '@slow-poetry/test-kit';
 import { findStages } from '@slow-poetry/test-kit/stages';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { benchClients, floorClient, heapCensus, heapClients, measureClient, startStatsServer } from '../src/index.js';
+import { benchClients, floorClient, heapCensus, heapClients, keeperClient, measureClient, startStatsServer } from '../src/index.js';
 import { beginMarker, endMarker, writeReport } from '../src/report.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'bench-test-'));
@@ -38,19 +38,36 @@ describe('the bench', () => {
     }
   });
 
-  it("counts what one more download keeps in a client's heap: the floor its socket, a stage the chunks it keeps as well", async () => {
+  it('measures the keeper beside the floor: the same downloads, each poem kept and joined, its bytes counted from it', async () => {
+    const server = await startStatsServer({ poemFile: join(poetryDir, 'science.txt'), numBytes: 100, delay: 0.01, backlog: 511 });
+    try {
+      const addresses = [String(server.port), String(server.port)];
+      const floor = await measureClient(floorClient, addresses, { timeout: 5, deadlineMs: 10_000 });
+      const keeper = await measureClient(keeperClient, addresses, { timeout: 5, deadlineMs: 10_000 });
+      expect(floor).toMatchObject({ code: 0, hung: false, poems: 2, failed: 0, bytes: 2 * 666 });
+      expect(keeper).toMatchObject({ code: 0, hung: false, poems: 2, failed: 0, bytes: 2 * 666 });
+      expect((await server.stats()).outcomes).toMatchObject({ complete: 4 });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("counts what one more download keeps in a client's heap: the floor its socket, the keeper the chunks as well, a stage its record too", async () => {
     const stage = heapClients(benchClients().clients).clients[0]!; // the first stage that runs on the event loop
-    const heap = await heapCensus([floorClient, stage], 100, () => {});
+    const heap = await heapCensus([floorClient, keeperClient, stage], 100, () => {});
     const perDownload = (row: number, kind: string): number => heap.rows[row]!.kinds.find((k) => k.kind === kind)?.count ?? 0;
-    expect(heap.rows.map((row) => row.client.key)).toEqual(['floor', stage.key]);
+    expect(heap.rows.map((row) => row.client.key)).toEqual(['floor', 'keeper', stage.key]);
     expect(perDownload(0, 'Socket')).toBeCloseTo(1, 1);
     expect(perDownload(0, 'Buffer')).toBeLessThan(0.5); // the floor counts the bytes and keeps none
-    expect(perDownload(1, 'Socket')).toBeCloseTo(1, 1);
-    expect(perDownload(1, 'TaskRecord')).toBeCloseTo(1, 1);
-    // The poem so far, kept as the chunks it came in (joined once, at the end): up to the 9 the server sent.
-    expect(perDownload(1, 'Buffer')).toBeGreaterThan(3);
-    expect(perDownload(1, 'Buffer')).toBeLessThan(9.5);
-    expect(heap.rows[1]!.bytes).toBeGreaterThan(heap.rows[0]!.bytes);
+    for (const row of [1, 2]) {
+      expect(perDownload(row, 'Socket')).toBeCloseTo(1, 1);
+      // The poem so far, kept as the chunks it came in (joined once, at the end): up to the 9 the server sent.
+      expect(perDownload(row, 'Buffer')).toBeGreaterThan(3);
+      expect(perDownload(row, 'Buffer')).toBeLessThan(9.5);
+      expect(heap.rows[row]!.bytes).toBeGreaterThan(heap.rows[0]!.bytes);
+    }
+    expect(perDownload(1, 'TaskRecord')).toBeLessThan(0.5); // the keeper keeps no record per task…
+    expect(perDownload(2, 'TaskRecord')).toBeCloseTo(1, 1); // …a stage does
   }, 60_000);
 
   it('counts only Node clients whose thread is free to write a snapshot, and says why it leaves out the others', () => {
