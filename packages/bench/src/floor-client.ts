@@ -79,7 +79,10 @@ runClient(
     name: 'floor-client',
     summary: "The bench's floor: a plain node:net reader that counts bytes and keeps none (with --keep, the keeper).",
     options: {
-      keep: { type: 'boolean', help: "--keep              keep each poem (its chunks, joined once at the end): the bench's keeper" },
+      keep: {
+        type: 'boolean',
+        help: "--keep              keep each poem (its chunks, joined once at the end): the bench's keeper",
+      },
     },
   },
   main,

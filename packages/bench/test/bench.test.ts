@@ -10,7 +10,15 @@ import { makeToyStages } from '@slow-poetry/test-kit';
 import { findStages } from '@slow-poetry/test-kit/stages';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { benchClients, floorClient, heapCensus, heapClients, keeperClient, measureClient, startStatsServer } from '../src/index.js';
+import {
+  benchClients,
+  floorClient,
+  heapCensus,
+  heapClients,
+  keeperClient,
+  measureClient,
+  startStatsServer,
+} from '../src/index.js';
 import { beginMarker, endMarker, writeReport } from '../src/report.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'bench-test-'));
