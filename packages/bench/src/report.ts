@@ -176,6 +176,7 @@ function scaleSection(scale: ScaleResult): string {
       row.client.concurrent ? ratio(row.floorRatio) : '–',
       row.result.cpuSeconds.toFixed(2),
       ratio(row.cpuRatio ?? row.result.cpuSeconds / (floorCpuAt.get(row.n) ?? NaN)),
+      ratio(row.keeperCpuRatio),
       mb(row.result.maxRssKb),
       kb((row.result.maxRssKb - base) / row.n),
       `${count(row.result.poems)} / ${count(row.n)}`,
@@ -186,7 +187,7 @@ function scaleSection(scale: ScaleResult): string {
     'N downloads at once of a 100-byte poem, 10 bytes every 0.1 s (ideal 0.9 s each), from one server process with a listen backlog of 4096; every client with `--timeout 10`. ' +
       "Total ÷ floor compares with the plain `node:net` reader at the same N in the same run; where a size ran in several rounds (every client once per round), it is the median of each round's ratio to that round's floor, and the total shown is the median run. CPU: user + system seconds of the client process (less noisy than the total: it is what the client itself spent); peak RSS: the process's own peak resident memory; both recorded by the client process itself at exit (`process.resourceUsage()`). " +
       'Memory per connection: (peak RSS − peak RSS with one download) ÷ N. ' +
-      "The keeper, where it ran, is the floor's client keeping each poem as its chunks and joining it once, as every stage must: its ratios are what keeping the poem costs, and a stage's beyond them what its model and its report cost. The targets compare with the floor.",
+      "The keeper, where it ran, is the floor's client keeping each poem as its chunks and joining it once, as every stage must: its ratios to the floor are what keeping the poem costs, and a stage's CPU ÷ keeper what its model and its report cost beyond that. The targets compare with the floor.",
     table(
       [
         'Downloads',
@@ -196,6 +197,7 @@ function scaleSection(scale: ScaleResult): string {
         '÷ floor',
         'CPU s',
         'CPU ÷ floor',
+        'CPU ÷ keeper',
         'Peak RSS',
         'Per connection',
         'Poems',
@@ -375,7 +377,7 @@ function stageLines(report: BenchReport): string[] {
       parts.push(
         `${count(top.n)} downloads ${client.concurrent ? 'at once' : 'one after another'} in ${fmtMs(top.result.ms)} ` +
           `(${ratio(top.result.ms / top.idealMs)} ideal${besideFloor ? `, ${ratio(top.floorRatio)} the plain node:net client` : ''}; ` +
-          `${top.result.cpuSeconds.toFixed(2)} CPU s${client.concurrent && floor !== undefined ? ` (${ratio(top.cpuRatio ?? top.result.cpuSeconds / floor.cpuSeconds)} the plain client's)` : ''}, ${kb((top.result.maxRssKb - base) / top.n)} per connection` +
+          `${top.result.cpuSeconds.toFixed(2)} CPU s${client.concurrent && floor !== undefined ? ` (${ratio(top.cpuRatio ?? top.result.cpuSeconds / floor.cpuSeconds)} the plain client's${top.keeperCpuRatio === undefined ? '' : `, ${ratio(top.keeperCpuRatio)} a plain client keeping each poem`})` : ''}, ${kb((top.result.maxRssKb - base) / top.n)} per connection` +
           `${top.result.poems < top.n ? `; ${count(top.n - top.result.poems)} failed` : ''})`,
       );
     }

@@ -17,6 +17,8 @@ import {
   heapClients,
   keeperClient,
   measureClient,
+  renderReport,
+  scale,
   startStatsServer,
 } from '../src/index.js';
 import { beginMarker, endMarker, writeReport } from '../src/report.js';
@@ -59,6 +61,30 @@ describe('the bench', () => {
       await server.close();
     }
   });
+
+  it("compares each client's CPU with the floor's and the keeper's of the same round, and shows both in the report", async () => {
+    const result = await scale([floorClient, keeperClient], [3], { long: false, repeats: 1 }, () => {});
+    const [floor, keeper] = result.rows;
+    expect([floor?.client.key, keeper?.client.key]).toEqual(['floor', 'keeper']);
+    expect(floor?.result.poems).toBe(3);
+    expect(keeper?.result.poems).toBe(3);
+    expect(floor?.cpuRatio).toBe(1);
+    expect(keeper?.keeperCpuRatio).toBe(1);
+    // One round: each ratio is that round's figure over the other's.
+    expect(keeper?.cpuRatio).toBeCloseTo(keeper!.result.cpuSeconds / floor!.result.cpuSeconds, 10);
+    expect(floor?.keeperCpuRatio).toBeCloseTo(floor!.result.cpuSeconds / keeper!.result.cpuSeconds, 10);
+    const report = renderReport({
+      command: 'pnpm bench --only scale',
+      startedAt: new Date(),
+      seconds: 1,
+      loadBefore: [0, 0, 0],
+      loadAfter: [0, 0, 0],
+      clients: [floorClient, keeperClient],
+      skipped: [],
+      scale: result,
+    });
+    expect(report).toContain('| CPU ÷ floor | CPU ÷ keeper |');
+  }, 60_000);
 
   it("counts what one more download keeps in a client's heap: the floor its socket, the keeper the chunks as well, a stage its record too", async () => {
     const stage = heapClients(benchClients().clients).clients[0]!; // the first stage that runs on the event loop

@@ -35,6 +35,8 @@ export interface ScaleRow {
   floorRatio: number | undefined;
   /** Median over the rounds of (this client's CPU seconds ÷ the floor's in the same round). */
   cpuRatio: number | undefined;
+  /** The same against the keeper (the floor's client keeping each poem), where it ran. */
+  keeperCpuRatio: number | undefined;
 }
 
 export interface ScaleResult {
@@ -74,7 +76,7 @@ export async function scale(
       // work comes and goes: run it in rounds, every client once per round, so that
       // each stage can be compared with the floor run of its own round.
       const rounds = n >= 10_000 ? options.repeats : 1;
-      const tries = new Map<string, Array<Omit<ScaleRow, 'runs' | 'floorRatio' | 'cpuRatio'>>>(
+      const tries = new Map<string, Array<Omit<ScaleRow, 'runs' | 'floorRatio' | 'cpuRatio' | 'keeperCpuRatio'>>>(
         eligible.map((client) => [client.key, []]),
       );
       for (let round = 0; round < rounds; round++) {
@@ -93,23 +95,22 @@ export async function scale(
           await new Promise((resolve) => setTimeout(resolve, 500));
         }
       }
-      const floorTries = tries.get('floor');
       for (const client of eligible) {
         const mine = tries.get(client.key)!;
         const byTime = [...mine].sort((a, b) => (a.result.ms ?? Infinity) - (b.result.ms ?? Infinity));
-        // Each round's figure ÷ the floor's in the same round; the median of those.
-        const medianRatio = (of: (run: RunResult) => number | undefined): number | undefined => {
-          if (!floorTries) return undefined;
-          const ratios = mine
-            .map((t, i) => (of(t.result) ?? Infinity) / (of(floorTries[i]!.result) ?? NaN))
-            .sort((a, b) => a - b);
+        // Each round's figure ÷ the reference client's in the same round; the median of those.
+        const medianRatio = (of: (run: RunResult) => number | undefined, reference: string): number | undefined => {
+          const theirs = tries.get(reference);
+          if (!theirs) return undefined;
+          const ratios = mine.map((t, i) => (of(t.result) ?? Infinity) / (of(theirs[i]!.result) ?? NaN)).sort((a, b) => a - b);
           return ratios[Math.floor((ratios.length - 1) / 2)];
         };
         result.rows.push({
           ...byTime[Math.floor((byTime.length - 1) / 2)]!,
           runs: mine.map((t) => t.result.ms),
-          floorRatio: medianRatio((run) => run.ms),
-          cpuRatio: medianRatio((run) => run.cpuSeconds),
+          floorRatio: medianRatio((run) => run.ms, 'floor'),
+          cpuRatio: medianRatio((run) => run.cpuSeconds, 'floor'),
+          keeperCpuRatio: medianRatio((run) => run.cpuSeconds, 'keeper'),
         });
       }
     }
