@@ -66,7 +66,9 @@ describe('pnpm exercise', () => {
     const exercise = findExercises().find(
       (e) => !e.stage.holdsThread && e.run === e.stage.launcher.slice(e.stage.dir.length + 1),
     )!;
-    buildExercise(exercise); // built beforehand, so that the run below starts at once
+    // The launcher builds under the system's temporary folder (os.tmpdir(), which follows TMPDIR):
+    // this file's scratch folder here, so that the copy it keeps for the learner goes with it.
+    buildExercise(exercise, join(scratch, 'slow-poetry-exercises')); // built beforehand, so that the run below starts at once
     const server = await serve({ poem: poem('ecstasy.txt'), fault: { kind: 'stall', afterBytes: 30 } });
     const child = spawn(
       process.execPath,
@@ -74,6 +76,7 @@ describe('pnpm exercise', () => {
       {
         detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, TMPDIR: scratch },
       },
     );
     let stdout = '';
