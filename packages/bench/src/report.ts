@@ -164,7 +164,6 @@ function fidelitySection(rows: FidelityRow[]): string {
 }
 
 function scaleSection(scale: ScaleResult): string {
-  const floorCpuAt = new Map(scale.rows.filter((row) => row.client.key === 'floor').map((row) => [row.n, row.result.cpuSeconds]));
   const rows = scale.rows.map((row) => {
     const base = scale.baselineRssKb.get(row.client.key) ?? NaN;
     return [
@@ -175,7 +174,7 @@ function scaleSection(scale: ScaleResult): string {
       ratio(row.result.ms === undefined ? undefined : row.result.ms / row.idealMs),
       row.client.concurrent ? ratio(row.floorRatio) : '–',
       row.result.cpuSeconds.toFixed(2),
-      ratio(row.cpuRatio ?? row.result.cpuSeconds / (floorCpuAt.get(row.n) ?? NaN)),
+      ratio(row.cpuRatio),
       ratio(row.keeperCpuRatio),
       mb(row.result.maxRssKb),
       kb((row.result.maxRssKb - base) / row.n),
@@ -359,6 +358,14 @@ function targetRows(report: BenchReport): string[][] {
   return rows;
 }
 
+/** ` (1.15× the plain client's, 1.09× a plain client keeping each poem)`: the CPU ratios of the rounds, where those clients ran. */
+function cpuBeside(row: ScaleRow): string {
+  const against: string[] = [];
+  if (row.cpuRatio !== undefined) against.push(`${ratio(row.cpuRatio)} the plain client's`);
+  if (row.keeperCpuRatio !== undefined) against.push(`${ratio(row.keeperCpuRatio)} a plain client keeping each poem`);
+  return against.length === 0 ? '' : ` (${against.join(', ')})`;
+}
+
 /** One line per stage with its headline figures. */
 function stageLines(report: BenchReport): string[] {
   const keys = report.clients.filter((client) => client.stage !== undefined);
@@ -377,7 +384,7 @@ function stageLines(report: BenchReport): string[] {
       parts.push(
         `${count(top.n)} downloads ${client.concurrent ? 'at once' : 'one after another'} in ${fmtMs(top.result.ms)} ` +
           `(${ratio(top.result.ms / top.idealMs)} ideal${besideFloor ? `, ${ratio(top.floorRatio)} the plain node:net client` : ''}; ` +
-          `${top.result.cpuSeconds.toFixed(2)} CPU s${client.concurrent && floor !== undefined ? ` (${ratio(top.cpuRatio ?? top.result.cpuSeconds / floor.cpuSeconds)} the plain client's${top.keeperCpuRatio === undefined ? '' : `, ${ratio(top.keeperCpuRatio)} a plain client keeping each poem`})` : ''}, ${kb((top.result.maxRssKb - base) / top.n)} per connection` +
+          `${top.result.cpuSeconds.toFixed(2)} CPU s${client.concurrent ? cpuBeside(top) : ''}, ${kb((top.result.maxRssKb - base) / top.n)} per connection` +
           `${top.result.poems < top.n ? `; ${count(top.n - top.result.poems)} failed` : ''})`,
       );
     }

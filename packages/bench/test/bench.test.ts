@@ -73,17 +73,21 @@ describe('the bench', () => {
     // One round: each ratio is that round's figure over the other's.
     expect(keeper?.cpuRatio).toBeCloseTo(keeper!.result.cpuSeconds / floor!.result.cpuSeconds, 10);
     expect(floor?.keeperCpuRatio).toBeCloseTo(floor!.result.cpuSeconds / keeper!.result.cpuSeconds, 10);
+    // A stage's line quotes both ratios (here a stage given the keeper's figures, so 1.00× the keeper's).
+    const stage = heapClients(benchClients().clients).clients[0]!;
     const report = renderReport({
       command: 'pnpm bench --only scale',
       startedAt: new Date(),
       seconds: 1,
       loadBefore: [0, 0, 0],
       loadAfter: [0, 0, 0],
-      clients: [floorClient, keeperClient],
+      clients: [floorClient, keeperClient, stage],
       skipped: [],
-      scale: result,
+      scale: { ...result, rows: [...result.rows, { ...keeper!, client: stage }] },
     });
     expect(report).toContain('| CPU ÷ floor | CPU ÷ keeper |');
+    const stageLine = report.split('\n').find((line) => line.startsWith(`- **${stage.label}**`));
+    expect(stageLine).toContain(`(${keeper!.cpuRatio!.toFixed(2)}× the plain client's, 1.00× a plain client keeping each poem)`);
   }, 60_000);
 
   it("counts what one more download keeps in a client's heap: the floor its socket, the keeper the chunks as well, a stage its record too", async () => {

@@ -39,6 +39,9 @@ export interface ScaleRow {
   keeperCpuRatio: number | undefined;
 }
 
+/** One run of one client in one round: a row before the rounds are put together. */
+type Try = Omit<ScaleRow, 'runs' | 'floorRatio' | 'cpuRatio' | 'keeperCpuRatio'>;
+
 export interface ScaleResult {
   rows: ScaleRow[];
   /** Each client's peak memory with a single download, to subtract from the others. */
@@ -76,9 +79,7 @@ export async function scale(
       // work comes and goes: run it in rounds, every client once per round, so that
       // each stage can be compared with the floor run of its own round.
       const rounds = n >= 10_000 ? options.repeats : 1;
-      const tries = new Map<string, Array<Omit<ScaleRow, 'runs' | 'floorRatio' | 'cpuRatio' | 'keeperCpuRatio'>>>(
-        eligible.map((client) => [client.key, []]),
-      );
+      const tries = new Map<string, Try[]>(eligible.map((client) => [client.key, []]));
       for (let round = 0; round < rounds; round++) {
         for (const client of eligible) {
           const idealMs = client.concurrent ? scaleIdealMs : n * scaleIdealMs;
@@ -95,22 +96,23 @@ export async function scale(
           await new Promise((resolve) => setTimeout(resolve, 500));
         }
       }
+      // Each round's figure ÷ the reference client's in the same round; the median of those
+      // (undefined where the reference did not run at this size).
+      const medianRatio = (mine: Try[], reference: string, of: (run: RunResult) => number | undefined): number | undefined => {
+        const theirs = tries.get(reference);
+        if (!theirs) return undefined;
+        const ratios = mine.map((t, i) => (of(t.result) ?? Infinity) / (of(theirs[i]!.result) ?? NaN)).sort((a, b) => a - b);
+        return ratios[Math.floor((ratios.length - 1) / 2)];
+      };
       for (const client of eligible) {
         const mine = tries.get(client.key)!;
         const byTime = [...mine].sort((a, b) => (a.result.ms ?? Infinity) - (b.result.ms ?? Infinity));
-        // Each round's figure ÷ the reference client's in the same round; the median of those.
-        const medianRatio = (of: (run: RunResult) => number | undefined, reference: string): number | undefined => {
-          const theirs = tries.get(reference);
-          if (!theirs) return undefined;
-          const ratios = mine.map((t, i) => (of(t.result) ?? Infinity) / (of(theirs[i]!.result) ?? NaN)).sort((a, b) => a - b);
-          return ratios[Math.floor((ratios.length - 1) / 2)];
-        };
         result.rows.push({
           ...byTime[Math.floor((byTime.length - 1) / 2)]!,
           runs: mine.map((t) => t.result.ms),
-          floorRatio: medianRatio((run) => run.ms, 'floor'),
-          cpuRatio: medianRatio((run) => run.cpuSeconds, 'floor'),
-          keeperCpuRatio: medianRatio((run) => run.cpuSeconds, 'keeper'),
+          floorRatio: medianRatio(mine, 'floor', (run) => run.ms),
+          cpuRatio: medianRatio(mine, 'floor', (run) => run.cpuSeconds),
+          keeperCpuRatio: medianRatio(mine, 'keeper', (run) => run.cpuSeconds),
         });
       }
     }
