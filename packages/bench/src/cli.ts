@@ -13,13 +13,14 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { cleanUp, exitStatus, onStopSignal, runMain, statusFor, UsageError } from '@slow-poetry/cli-kit';
+import { describeError } from '@slow-poetry/shared';
 
 import { fidelity } from './cases/fidelity.js';
 import { heapCensus, heapClients, heapDownloads } from './cases/heap.js';
 import { scale, scaleRuns } from './cases/scale.js';
 import { throughput, throughputTries } from './cases/throughput.js';
 import { progress } from './progress.js';
-import { renderReport, reportData, writeReport, type BenchReport } from './report.js';
+import { checkOutput, renderReport, reportData, writeReport, type BenchReport } from './report.js';
 import { benchClients, benchDir, floorClient, keeperClient, peerClients, type BenchClient } from './stages.js';
 
 const cases = ['fidelity', 'scale', 'throughput', 'heap'] as const;
@@ -42,7 +43,11 @@ Options:
   --json           also print every figure as one JSON document on stdout
   --clients LIST   only these clients, by key (floor, keeper, 1, 2-select, 2-poll, 3, …; comma-separated)
   -h, --help       show this help
-  --version        print the program's name and version`;
+  --version        print the program's name and version
+
+Exit status: 0 once the figures are written, 1 if they could not be (they go to
+stdout instead), 2 for bad input (checked before anything is measured, --output
+included), 130 after Ctrl-C (SIGINT), 143 after SIGTERM, 129 after SIGHUP.`;
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
@@ -72,6 +77,7 @@ async function main(): Promise<number> {
   }
   const long = values.long ?? false;
   const output = values.output ?? join(benchDir, 'BENCHMARKS.md');
+  if (!values['dry-run']) checkOutput(output);
 
   // Ctrl-C, SIGTERM, SIGHUP: kill the client being measured and the servers, remove the scratch folders, go.
   // At any other exit (a crash), the same; and the servers end by themselves with the bench (see servers.ts).
@@ -121,7 +127,15 @@ async function main(): Promise<number> {
   if (values.json) process.stdout.write(JSON.stringify(reportData(report)) + '\n');
   else if (values['dry-run']) console.log(body);
   if (!values['dry-run']) {
-    writeReport(output, body);
+    try {
+      writeReport(output, body);
+    } catch (error) {
+      // Checked at the start, and gone since: keep the run's figures on stdout (with --json they are there already).
+      if (!values.json) console.log(body);
+      throw new Error(`cannot write the figures to '${output}' (${describeError(error)}); they are on stdout instead`, {
+        cause: error,
+      });
+    }
     console.error(`wrote ${output}`);
   }
   return exitStatus.ok;

@@ -1,8 +1,11 @@
 // BENCHMARKS.md: the figures of one run, as Markdown tables, with each target
 // met or missed. The bench writes only between two markers, so that the notes
 // written by hand around them (reasons, caveats) survive a new run.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { dirname } from 'node:path';
+
+import { UsageError } from '@slow-poetry/cli-kit';
 
 import { fmtMs, type FidelityRow } from './cases/fidelity.js';
 import { heapChunksIn, heapStallAfter, type HeapResult } from './cases/heap.js';
@@ -408,6 +411,17 @@ export function reportData(report: BenchReport): unknown {
 }
 
 /** Put the rendered report between the markers of `path`, keeping what is outside them. */
+/**
+ * Refuse, before anything is measured, a place the figures could not be written
+ * to: a folder, or a file in a folder that is not there. (A run takes minutes;
+ * finding out at its end would lose it.)
+ */
+export function checkOutput(path: string): void {
+  if (existsSync(path) && !statSync(path).isFile()) throw new UsageError(`--output '${path}' is not a file`);
+  const folder = dirname(path);
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`--output '${path}': no folder '${folder}'`);
+}
+
 export function writeReport(path: string, body: string): void {
   const block = `${beginMarker}\n\n${body.trim()}\n\n${endMarker}`;
   if (!existsSync(path)) {

@@ -1,8 +1,10 @@
 // The bench's own parts, on real processes and sockets: if these are wrong, every
 // figure in BENCHMARKS.md is wrong.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { poetryDir } from '@slow-poetry/slow-server';
@@ -24,6 +26,7 @@ import {
 import { beginMarker, endMarker, writeReport } from '../src/report.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'bench-test-'));
+const launcher = fileURLToPath(new URL('../bin/slow-poetry-bench.js', import.meta.url));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('the bench', () => {
@@ -47,6 +50,43 @@ describe('the bench', () => {
       await server.close();
     }
   });
+
+  it('refuses an --output that is a folder, or in no folder, before it measures anything: one line, exit status 2', () => {
+    for (const [output, message] of [
+      [scratch, `slow-poetry-bench: --output '${scratch}' is not a file\n`],
+      [
+        join(scratch, 'no-such-folder', 'B.md'),
+        `slow-poetry-bench: --output '${join(scratch, 'no-such-folder', 'B.md')}': no folder '${join(scratch, 'no-such-folder')}'\n`,
+      ],
+    ]) {
+      const run = spawnSync(process.execPath, [launcher, '--only', 'fidelity', '--clients', 'floor', '--output', output!], {
+        encoding: 'utf8',
+      });
+      expect(run.stderr).toBe(message); // that line alone: no client ran
+      expect(run.status).toBe(2);
+    }
+  });
+
+  it('prints the figures on stdout and exits 1 when the place for them has become a folder during the run', async () => {
+    const output = join(scratch, 'late', 'B.md');
+    mkdirSync(dirname(output), { recursive: true });
+    const child = spawn(process.execPath, [launcher, '--only', 'fidelity', '--clients', 'floor,keeper', '--output', output]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
+      // At its first line (a skipped client's note, or the first run's figures): the check at the start has passed.
+      if (stderr === '') mkdirSync(output);
+      stderr += text;
+    });
+    const [code] = (await once(child, 'close')) as [number | null];
+    expect(stderr.trimEnd().split('\n').at(-1)).toBe(
+      `slow-poetry-bench: error: cannot write the figures to '${output}' (is a directory (EISDIR)); they are on stdout instead`,
+    );
+    expect(stdout).toContain('## Schedule fidelity');
+    expect(stdout).toContain('| 10 | plain node:net client keeping each poem |');
+    expect(code).toBe(1);
+  }, 30_000);
 
   it('measures the keeper beside the floor: the same downloads, each poem kept and joined, its bytes counted from it', async () => {
     const server = await startStatsServer({ poemFile: join(poetryDir, 'science.txt'), numBytes: 100, delay: 0.01, backlog: 511 });
