@@ -2,14 +2,23 @@
 // exercise that changes the stage's code is built from its patch
 // (exercises/NAME.patch) into a scratch copy, once, as `pnpm exercise 3 NAME`
 // does, and the copy is run; the others run the stage itself.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { parseTrace } from '@slow-poetry/shared';
-import { closedPort, closeServers, cliAt, poem, runCli, runScript, scratchDir, serve, sleep } from '@slow-poetry/test-kit';
+import {
+  closedPort,
+  closeServers,
+  cliAt,
+  poem,
+  runCli,
+  runScript,
+  scratchDir,
+  serve,
+  sleep,
+  unansweredPort,
+} from '@slow-poetry/test-kit';
 import { buildExercise, findExercise, type BuiltExercise } from '@slow-poetry/exercise';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
@@ -84,18 +93,9 @@ describe('no --timeout, and a server that never answers', () => {
   });
 
   it('waits, still connecting, for a host that never answers the connection: the kernel drops the request, and only its own connect timeout would end it', async () => {
-    // A listener whose thread is stuck never accepts; once its accept queue
-    // (backlog 1: two connections on Linux) is full, the kernel drops every new
-    // connection request without an answer, as a firewall that drops packets does.
-    const silent = spawnSilentListener();
-    const fillers: net.Socket[] = [];
+    const silent = await unansweredPort();
     try {
-      const port = await silent.port;
-      // Three connections fill its queue (some may stay unanswered themselves).
-      await new Promise<void>((resolve) => {
-        for (let i = 0; i < 3; i += 1) fillers.push(net.connect(port, '127.0.0.1', resolve).on('error', () => {}));
-      });
-      await sleep(200);
+      const port = silent.port;
       const healthy = await serve({ poem: poem('science.txt'), numBytes: 100, delay: 0.01 });
       const trace = join(scratch, 'never-answers.jsonl');
       const cli = stage.startCli(['--quiet', '--trace', trace, String(port), String(healthy.port)]);
@@ -111,29 +111,10 @@ describe('no --timeout, and a server that never answers', () => {
       expect(run.code).toBe(130);
       expect(run.lines).toContainEqual(expect.stringMatching(/^Task 1: failed to get poetry from 127\.0\.0\.1:\d+: interrupted/));
     } finally {
-      for (const socket of fillers) socket.destroy();
-      silent.child.kill();
+      silent.close();
     }
   });
 });
-
-/** A process that listens (backlog 1) and then blocks its thread, so it never accepts a connection. */
-function spawnSilentListener(): { child: ChildProcess; port: Promise<number> } {
-  const source = `
-    import net from 'node:net';
-    import { writeSync } from 'node:fs';
-    const server = net.createServer();
-    server.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
-      writeSync(1, server.address().port + '\\n');
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); // blocks for good: nothing is ever accepted
-    });`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = new Promise<number>((resolve, reject) => {
-    child.stdout!.setEncoding('utf8').once('data', (text: string) => resolve(Number(text.trim())));
-    child.once('exit', () => reject(new Error('the silent listener exited')));
-  });
-  return { child, port };
-}
 
 describe('callback-throws: a bug in the callback', () => {
   let patched: BuiltExercise;

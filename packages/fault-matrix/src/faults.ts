@@ -9,7 +9,7 @@
 // than when the process exits.
 import net from 'node:net';
 
-import { closedPort, poem, sleep } from '@slow-poetry/test-kit';
+import { closedPort, poem, sleep, unansweredPort } from '@slow-poetry/test-kit';
 import { describe, expect, it } from 'vitest';
 
 import type { ClientUnderTest } from './clients.js';
@@ -131,6 +131,30 @@ export const faults: Fault[] = [
       expect(result.code).toBe(1);
       expect(result.ms).toBeGreaterThanOrEqual(300);
       expect(fixture.saved(1)).toBeUndefined();
+    },
+  },
+  {
+    // A host that never answers (a firewall that drops packets) leaves the
+    // connection neither made nor refused: --timeout must cover connecting too,
+    // not only the wait for bytes once connected.
+    name: 'a server that never answers the connection request, with --timeout, fails its task as timed out while connecting; the others finish',
+    async run(client, fixture) {
+      const silent = await unansweredPort();
+      try {
+        const address = `127.0.0.1:${silent.port}`;
+        const healthy = await fixture.serve('science.txt');
+        const result = await run(client, fixture, ['--timeout', '0.3', '--trace', fixture.trace, address, healthy.address]);
+        expectNoHangNoStack(result);
+        expect(result.stdout).toMatch(failedLine(1, address, /timed out \(ETIMEDOUT\)/));
+        expect(result.ms).toBeGreaterThanOrEqual(300);
+        expect(fixture.connectedTasks()).toEqual([2]); // task 1 timed out still connecting
+        expect(fixture.saved(1)).toBeUndefined();
+        expect(fixture.saved(2)?.equals(poem('science.txt'))).toBe(true);
+        expect(summary(result)).toEqual({ poems: 1, failed: 1 });
+        expect(result.code).toBe(1);
+      } finally {
+        silent.close();
+      }
     },
   },
   {

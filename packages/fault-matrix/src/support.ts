@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { parseTrace } from '@slow-poetry/shared';
 import { startServer, type ServerOptions, type SlowServer } from '@slow-poetry/slow-server';
 import { poem } from '@slow-poetry/test-kit';
 import { expect } from 'vitest';
@@ -29,6 +30,8 @@ export interface TimedServer {
 export class Fixture {
   private readonly servers: SlowServer[] = [];
   readonly out = mkdtempSync(join(tmpdir(), 'fault-matrix-'));
+  /** A place for --trace, beside the --out folder (a stage clears only its own files there, but keep them apart). */
+  readonly trace = `${this.out}.trace.jsonl`;
 
   async serve(poemName: string, options: Partial<ServerOptions> = {}): Promise<TimedServer> {
     const server = await startServer({ poem: poem(poemName), numBytes: 7, delay: 0.005, ...options });
@@ -54,6 +57,14 @@ export class Fixture {
   async close(): Promise<void> {
     await Promise.all(this.servers.map((server) => server.close()));
     rmSync(this.out, { recursive: true, force: true });
+    rmSync(this.trace, { force: true });
+  }
+
+  /** The tasks that connected, in the order they did, from the run's --trace. */
+  connectedTasks(): number[] {
+    return parseTrace(readFileSync(this.trace, 'utf8')).flatMap((event) =>
+      event.event === 'connected' && 'task' in event ? [event.task] : [],
+    );
   }
 }
 

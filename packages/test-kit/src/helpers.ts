@@ -97,6 +97,52 @@ export async function closedPort(): Promise<number> {
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A port that never answers a connection request; close() lets go of it. */
+export interface UnansweredPort {
+  port: number;
+  close(): void;
+}
+
+/**
+ * A port whose connection requests go unanswered, as a host behind a firewall
+ * that drops packets: a client's connect() neither succeeds nor fails, it waits
+ * (the kernel resends its request after 1 s, 3 s, 7 s…). Made from a listener in
+ * a process of its own that blocks its thread, so it never accepts anything; its
+ * accept queue (backlog 1: two connections on Linux) is filled first, and the
+ * kernel then drops every new request without an answer.
+ */
+export async function unansweredPort(): Promise<UnansweredPort> {
+  const source = `
+    import net from 'node:net';
+    import { writeSync } from 'node:fs';
+    const server = net.createServer();
+    server.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
+      writeSync(1, server.address().port + '\\n');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); // blocks for good: nothing is ever accepted
+    });`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const fillers: net.Socket[] = [];
+  const close = (): void => {
+    for (const socket of fillers) socket.destroy();
+    child.kill();
+  };
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      child.stdout!.setEncoding('utf8').once('data', (text: string) => resolve(Number(text.trim())));
+      child.once('exit', () => reject(new Error('the unanswering listener exited before it listened')));
+    });
+    // Three connections fill its queue (the last of them may stay unanswered itself).
+    await new Promise<void>((resolve) => {
+      for (let i = 0; i < 3; i += 1) fillers.push(net.connect(port, '127.0.0.1', resolve).on('error', () => {}));
+    });
+    await sleep(200);
+    return { port, close };
+  } catch (error) {
+    close();
+    throw error;
+  }
+}
+
 /** How many file descriptors this process holds open right now (Linux: /proc/self/fd). */
 export const openDescriptors = (): number => readdirSync('/proc/self/fd').length;
 

@@ -38,8 +38,10 @@ export {
   serveSceneProcesses,
   sleep,
   startCli,
+  unansweredPort,
   type CliRun,
   type StartedCli,
+  type UnansweredPort,
 } from './helpers.js';
 export { makeToyStages, toySignature, type ToyMode, type ToySpec } from './toy-stages.js';
 export { describeTaskGroupCli } from './task-group-suite.js';
