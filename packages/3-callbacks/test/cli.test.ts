@@ -9,6 +9,7 @@ import {
   closeServers,
   describeClientCli,
   describeTaskGroupCli,
+  durationPattern,
   poem,
   poemPath,
   scratchDir,
@@ -66,19 +67,25 @@ describe('the callbacks CLI, as its README tells it', () => {
   });
 
   it('against a server that serves one client at a time, times out the downloads kept waiting at once, and finishes every one with --concurrency 1', async () => {
-    const server = await serve({ poem: poem('science.txt'), oneAtATime: true, numBytes: 100, delay: 0.05 }); // 7 chunks: 0.3 s a poem
+    // The README's experiment at 0.8 times its pace: 0.48 s a poem (7 chunks), a 0.8 s timeout.
+    const server = await serve({ poem: poem('science.txt'), oneAtATime: true, numBytes: 100, delay: 0.08 });
     const five = Array.from({ length: 5 }, () => String(server.port));
 
-    const atOnce = await runCli(['--quiet', '--timeout', '0.5', ...five]);
+    const atOnce = await runCli(['--quiet', '--timeout', '0.8', ...five]);
     expect(atOnce.code).toBe(1);
+    // Tasks 1 and 2 get their first bytes at 0 and 0.48 s; the third one's turn comes at 0.96 s, past its timeout.
+    expect(atOnce.lines.filter((line) => / finished$/.test(line)).sort()).toEqual(['Task 1 finished', 'Task 2 finished']);
     const failures = atOnce.lines.filter((line) => line.includes('failed to get poetry'));
-    expect(failures.length).toBeGreaterThanOrEqual(3); // the third one's turn comes after 0.6 s: past its timeout
+    expect(failures.map((line) => line.split(':')[0]).sort()).toEqual(['Task 3', 'Task 4', 'Task 5']);
     for (const line of failures) expect(line).toMatch(/timed out \(ETIMEDOUT\)/);
+    expect(atOnce.lines.at(-1)).toMatch(new RegExp(`^Got 2 poems in ${durationPattern}; 3 tasks failed$`));
 
-    const inTurn = await runCli(['--quiet', '--timeout', '0.5', '--concurrency', '1', ...five]);
+    const inTurn = await runCli(['--quiet', '--timeout', '0.8', '--concurrency', '1', ...five]);
     expect(inTurn.code).toBe(0);
     expect(inTurn.lines.at(-1)).toMatch(/^Got 5 poems in /);
-    expect(seconds(inTurn.lines.at(-1))).toBeGreaterThanOrEqual(5 * 0.3); // the sum: the server serves them in turn either way
+    // The sum of their times: the server serves them in turn either way.
+    expect(seconds(inTurn.lines.at(-1))).toBeGreaterThanOrEqual(5 * 0.48);
+    expect(seconds(inTurn.lines.at(-1))).toBeLessThan(1.5 * 5 * 0.48);
   });
 
   it('finishes its downloads with its stdout piped to a reader that does not read: the lines wait in memory, and every one arrives when the reader reads', async () => {

@@ -52,6 +52,12 @@ export function describeClientCli(client: ClientCliUnderTest, options: { expectF
       const chunkLines = run.lines.filter((line) => / bytes of poetry from /.test(line));
       expect(chunkLines.length).toBeGreaterThan(10);
       for (const line of chunkLines) expect(line).toMatch(/^Task [12]: got \d+ bytes of poetry from 127\.0\.0\.1:\d+$/);
+      // Interleaved: each download makes progress whenever its server sends, so each
+      // task's first chunk line comes before the other's last.
+      const first = (task: number): number => run.lines.findIndex((line) => line.startsWith(`Task ${task}: got`));
+      const last = (task: number): number => run.lines.findLastIndex((line) => line.startsWith(`Task ${task}: got`));
+      expect(first(2)).toBeLessThan(last(1));
+      expect(first(1)).toBeLessThan(last(2));
       expect(run.lines).toContain('Task 1 finished');
       expect(run.lines).toContain('Task 2 finished');
       expect(run.lines.slice(-3)).toEqual([
