@@ -14,7 +14,7 @@ import {
   serveSceneProcesses,
   sleep,
 } from '@slow-poetry/test-kit';
-import { poetryDir } from '@slow-poetry/slow-server';
+import { poetryDir, tutorialScene } from '@slow-poetry/slow-server';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
 // The bin launcher, as a user runs it.
@@ -47,6 +47,11 @@ describe('get-poetry-blocking', () => {
       ),
     );
     expect(run.lines[4]).toMatch(new RegExp(`^Got 2 poems in ${duration}$`));
+  });
+
+  it("serves the scene's poems at the sizes the README quotes: 2764, 598 and 666 bytes", () => {
+    // The README's timeline and output say 'got 2764 bytes'; the other tests compare with the files themselves.
+    expect(tutorialScene.map((server) => poem(server.poem).byteLength)).toEqual([2764, 598, 666]);
   });
 
   it('reports a failed task, still runs the next one, and exits 1', async () => {
@@ -110,7 +115,12 @@ describe('get-poetry-blocking', () => {
     const port = await serve('--num-bytes', '10', '--delay', '0.01', join(poetryDir, 'science.txt'));
     const run = await runNode(timerDemo, [String(port)]);
     expect(run.code).toBe(0);
-    expect(run.lines[0]).toMatch(/^getPoetry returned 666 bytes after \d+\.\d s; the 100 ms timer fired 0 times meanwhile$/);
+    const returned = /^getPoetry returned 666 bytes after (\d+\.\d) s; the 100 ms timer fired (\d+) times meanwhile$/;
+    expect(run.lines[0]).toMatch(returned);
+    const [, seconds, during] = returned.exec(run.lines[0]!)!.map(Number);
+    // Far fewer than were due: 0.66 s of poem (science, 10 bytes every 0.01 s), a tick due every 100 ms, none run.
+    expect(Math.floor(seconds! * 10)).toBeGreaterThanOrEqual(6);
+    expect(during).toBe(0);
     const after = Number(/^In the next 0\.5 s, with the thread free again, it fired (\d+) times$/.exec(run.lines[1]!)?.[1]);
     expect(after).toBeGreaterThanOrEqual(3);
   });

@@ -54,7 +54,9 @@ describe.concurrent('stage 1 exercises', () => {
     ]);
     for (const result of [slowFirst, slowLast]) {
       expect(result.poems).toBe(3);
-      expect(result.ms).toBeGreaterThanOrEqual(sum * 0.95); // the sum, not the slowest (less than half of it)
+      // The sum, not the slowest (less than half of it), and no more: the slack is for a loaded machine.
+      expect(result.ms).toBeGreaterThanOrEqual(sum * 0.95);
+      expect(result.ms).toBeLessThanOrEqual(sum * 1.5);
     }
     // The fast servers' poems were ready at once; the client fetched them only after the slow one.
     expect(slowFirst.tasks![1]!.ms!).toBeGreaterThanOrEqual((slowIdeal + scene.ideals[0]!) * 0.95);
@@ -112,7 +114,8 @@ describe.concurrent('stage 1 exercises', () => {
 // Exercise 3 measures speed: run apart from the others, each client several times, the best run of each compared.
 describe('stage 1 exercise 3', () => {
   it('3: with servers that never make it wait, the blocking client is about as fast as the select loop', async () => {
-    // The bytes are already there: a 10 MB poem, sent as fast as the client reads it.
+    // The bytes are already there: a 10 MB poem (The Ecstasy 3,600 times, a quarter of the README's
+    // 41 MB, to keep the suite short), sent as fast as the client reads it.
     const big = join(scratch, 'big-poem.txt');
     writeFileSync(big, Buffer.concat(new Array<Buffer>(3_600).fill(poem('ecstasy.txt'))));
     const fast = await serveProcess(['--quiet', '--num-bytes', '1048576', '--delay', '0', big]);

@@ -68,6 +68,26 @@ describe('stage 2 getPoetry', () => {
     expect(whole?.ok).toBe(true);
   });
 
+  for (const poller of ['select', 'poll'] as Poller[]) {
+    it(`wakes for a deadline by itself with ${poller}: a 0.3 s timeout fires about 0.3 s after the last bytes`, async () => {
+      // Alone, so no other socket can wake the loop: only the wait's own limit (the time left to the next
+      // deadline) ends it. A wait with no limit would never end; one that overslept would fail late.
+      const stalled = await serve('--num-bytes', '10', '--delay', '0.001', '--stall-after', '50', science);
+      let lastBytesAt = NaN;
+      let failedAt = NaN;
+      const [stuck] = getPoetry([stalled], {
+        poller,
+        timeout: 0.3,
+        onChunk: () => (lastBytesAt = performance.now()),
+        onFailed: () => (failedAt = performance.now()),
+      });
+      expect(stuck).toMatchObject({ ok: false, error: { code: 'ETIMEDOUT' } });
+      // Not before the deadline, and not long after it: the slack is for a loaded machine waking the thread late.
+      expect(failedAt - lastBytesAt).toBeGreaterThanOrEqual(300 * 0.95);
+      expect(failedAt - lastBytesAt).toBeLessThan(300 + 800);
+    });
+  }
+
   it('stops a poem that grows past maxBytes, keeping the bytes it was allowed', async () => {
     const endless = await serve('--num-bytes', '100', '--delay', '0.001', '--endless', science);
     const [result] = getPoetry([endless], { maxBytes: 1000 });
