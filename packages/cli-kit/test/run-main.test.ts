@@ -14,6 +14,20 @@ function run(body: string): { status: number | null; stdout: string; stderr: str
   return { status: child.status, stdout: child.stdout, stderr: child.stderr };
 }
 
+describe('the launcher', () => {
+  it('says in one line that the workspace is not built yet, and exits 2, when the compiled program is missing', () => {
+    const launcher = fileURLToPath(new URL('../launch.js', import.meta.url));
+    const missing = new URL('../no-such-dist/cli.js', import.meta.url).href;
+    const source = `import { launch } from ${JSON.stringify(launcher)};\nawait launch('prog', new URL(${JSON.stringify(missing)}));`;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', source], { encoding: 'utf8', timeout: 10_000 });
+    expect(child).toMatchObject({
+      status: 2,
+      stdout: '',
+      stderr: "prog: not built yet; run 'pnpm build' at the repository root\n",
+    });
+  });
+});
+
 describe('runMain', () => {
   it('turns a usage error into one line and exit status 2', () => {
     const result = run("kit.runMain('prog', () => { throw new kit.UsageError('--n is wrong'); });");
@@ -26,6 +40,20 @@ describe('runMain', () => {
     expect(thrown.stderr).toBe('prog: error: it broke\nsecond line\n');
     const rejected = run("kit.runMain('prog', async () => { throw new Error('later'); });");
     expect(rejected).toMatchObject({ status: 1, stderr: 'prog: error: later\n' });
+  });
+
+  it('shows the stack of an error that is not a usage error with SLOW_POETRY_DEBUG=1, after the one line', () => {
+    const source = `import * as kit from ${JSON.stringify(kit)};\nkit.runMain('prog', () => { throw new Error('it broke'); });`;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', source], {
+      encoding: 'utf8',
+      timeout: 10_000,
+      env: { ...process.env, SLOW_POETRY_DEBUG: '1' },
+    });
+    expect(child.status).toBe(1);
+    const [line, stack] = child.stderr.split('\n');
+    expect(line).toBe('prog: error: it broke');
+    expect(stack).toBe('Error: it broke');
+    expect(child.stderr).toMatch(/^\s+at /m);
   });
 
   it("explains util.parseArgs' errors in one line each", () => {

@@ -3,7 +3,8 @@
 // rename it and its slowPoetry field, `pnpm install` — and then checks that
 // every tool has found it without a file outside the new folder being edited
 // (but the lockfile): its command runs from the root, compare runs it, the bench
-// lists it, and `pnpm test` would build it and run its row of the fault matrix.
+// and `pnpm exercise` list it, and `pnpm test` would build it and run its row of
+// the fault matrix.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -99,6 +100,14 @@ describe('a new stage made by copying a folder', () => {
     const stages = findStages(join(copy, 'packages'));
     expect(stages.at(-1)).toMatchObject({ stage: number, title: 'echo', bin, built: true });
     expect(benchClients(stages).clients.map((client) => client.label)).toContain(`stage ${number} (echo)`);
+  });
+
+  it('is found by pnpm exercise, with the exercises it brought from the stage it was copied from', () => {
+    const run = spawnSync('pnpm', ['exec', 'slow-poetry-exercise', '--list'], { cwd: copy, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const own = run.stdout.split('\n').filter((line) => line.startsWith(`${folder} `));
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.length).toBe(readdirSync(join(copy, 'packages', folder, 'exercises')).filter((f) => f.endsWith('.patch')).length);
   });
 
   it('is run by compare beside the others, its poems whole', () => {

@@ -146,6 +146,24 @@ describe('a client session', () => {
     expect(lines.map((line) => line.event)).toEqual(['start', 'connected', 'chunk', 'end']);
     expect(lines.at(-1)).toMatchObject({ result: { status: 3, tasks: [{ status: 'connected', bytes: 7 }] } });
   });
+
+  it('leaves the last line after a crash too: an exception nobody catches', () => {
+    const dir = scratch();
+    const trace = join(dir, 'trace.jsonl');
+    const session = new URL('../dist/session.js', import.meta.url).href;
+    const source = `
+      import { Session } from ${JSON.stringify(session)};
+      const s = new Session('test', { addresses: [{ host: '127.0.0.1', port: 1 }], maxBytes: 10, quiet: true, json: false, extra: {}, trace: ${JSON.stringify(trace)} });
+      s.tasks[0].connected();
+      setTimeout(() => { throw new Error('a bug'); }, 10);
+    `;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', source], { encoding: 'utf8' });
+    expect(child.status).toBe(1);
+    expect(child.stderr).toMatch(/Error: a bug/);
+    const lines = parseTrace(readFileSync(trace, 'utf8'));
+    expect(lines.map((line) => line.event)).toEqual(['start', 'connected', 'end']);
+    expect(lines.at(-1)).toMatchObject({ result: { status: 1, tasks: [{ status: 'connected' }] } });
+  });
 });
 
 describe('--out', () => {
