@@ -91,8 +91,9 @@ async function main(): Promise<number> {
   const { clients: stages, skipped: stagesSkipped } = benchClients();
   const { clients: peers, skipped: peersSkipped } = peerClients();
   const skipped = [...stagesSkipped, ...peersSkipped];
-  for (const note of skipped) console.error(`skipped: ${note}`);
+  // Bad input first: a refusal is one line on stderr, with no notes before it.
   const clients = chooseClients([floorClient, keeperClient, ...stages, ...peers], values.clients);
+  for (const note of skipped) console.error(`skipped: ${note}`);
   const speeds = long ? [1, 10, 100] : [10, 100];
   const sizes = [100, 1000, 10_000];
   const repeats = long ? 5 : 1;

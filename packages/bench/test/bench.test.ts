@@ -2,7 +2,7 @@
 // figure in BENCHMARKS.md is wrong.
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,7 @@ import {
   scale,
   startStatsServer,
 } from '../src/index.js';
+import { progress } from '../src/progress.js';
 import { beginMarker, endMarker, writeReport } from '../src/report.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'bench-test-'));
@@ -65,6 +66,64 @@ describe('the bench', () => {
       expect(run.stderr).toBe(message); // that line alone: no client ran
       expect(run.status).toBe(2);
     }
+  });
+
+  it('refuses an unknown --clients key before it measures anything: one line naming the program, exit status 2', () => {
+    const started = performance.now();
+    // --dry-run and an --output of its own: should the key be taken, BENCHMARKS.md is safe. The timeout: nor does a
+    // run that measures hang the test.
+    const output = join(scratch, 'unknown-client', 'B.md');
+    const args = ['--dry-run', '--only', 'fidelity', '--clients', 'nosuchclient', '--output', output];
+    const run = spawnSync(process.execPath, [launcher, ...args], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.stderr).toMatch(/^slow-poetry-bench: --clients: no client 'nosuchclient' \(clients: floor, keeper, .*\)\n$/);
+    expect(run.stdout).toBe('');
+    expect(run.status).toBe(2);
+    // Quickly: Node's start-up and a look at the packages, not the seconds a measured run takes.
+    expect(performance.now() - started).toBeLessThan(15_000);
+  });
+
+  it('with --dry-run prints the figures on stdout and writes nothing, not even to --output; a plain line per run on stderr', () => {
+    const output = join(scratch, 'dry', 'B.md');
+    mkdirSync(dirname(output), { recursive: true });
+    const run = spawnSync(
+      process.execPath,
+      [launcher, '--dry-run', '--only', 'fidelity', '--clients', 'floor', '--output', output],
+      {
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('## Schedule fidelity');
+    expect(existsSync(output)).toBe(false);
+    expect(run.stderr).not.toMatch(/^wrote /m);
+    // Not on a terminal, so no progress line redrawn in place: a line per measured run (two speeds, one client).
+    expect(run.stderr).not.toContain('\r');
+    const lines = run.stderr.trimEnd().split('\n');
+    expect(lines.filter((line) => !line.startsWith('skipped: '))).toHaveLength(2); // a peer whose runtime is missing adds a note
+  }, 60_000);
+
+  it('shows on a terminal one line, redrawn after each run: run n of m, the time so far and an estimate of what is left', () => {
+    // A terminal as the bench sees one: a stream that says it is a TTY, with columns.
+    let screen = '';
+    const terminal = { isTTY: true, columns: 100, write: (text: string) => (screen += text) } as unknown as NodeJS.WriteStream;
+    const shown = progress(3, terminal);
+    const redraw = '\r\x1b[2K'; // back to the start of the line, and clear it
+    shown.ran('floor at speed 10: 3 poems');
+    shown.ran('second');
+    shown.ran('third');
+    shown.end();
+    expect(screen.split(redraw)).toEqual([
+      '',
+      expect.stringMatching(/^run 1 of 3, 0:0\d so far, about 0:\d\d left — floor at speed 10: 3 poems$/),
+      expect.stringMatching(/^run 2 of 3, 0:0\d so far, about 0:\d\d left — second$/),
+      expect.stringMatching(/^run 3 of 3, 0:0\d so far — third$/), // nothing left to estimate
+      '', // cleared at the end
+    ]);
+    expect(screen).not.toContain('\n'); // one line, drawn over itself
   });
 
   it('prints the figures on stdout and exits 1 when the place for them has become a folder during the run', async () => {

@@ -25,6 +25,7 @@ describe('the bench, interrupted', () => {
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
+    ['SIGHUP', 129],
   ] as const)(
     'stopped by %s while it measures, kills its client and servers, removes its folders and exits %i',
     async (signal, status) => {

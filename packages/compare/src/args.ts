@@ -16,7 +16,7 @@ getPoetry looks like, how long each took against the ideal, who held the thread,
 and a timeline of every download.
 
 Options:
-  --speed F          divide every delay by F (default 1, the tutorial's pace: a little over a minute)
+  --speed F          divide every delay by F (default 1, the tutorial's pace)
   --stages LIST      the stages to run, e.g. 1,3,5 (default: every stage found)
   --poems LIST       poem files, comma-separated, one server each, instead of the tutorial's three
                      (a bare name is looked up in the repository's poetry/ folder)

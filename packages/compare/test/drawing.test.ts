@@ -1,7 +1,20 @@
 // The pieces of the drawings, checked on hand-made data.
 import { describe, expect, it } from 'vitest';
 
-import { escapeXml, renderBars, row, seconds, ttyProgress, type Lane, type StageInfo, type StageResult } from '../src/index.js';
+import {
+  escapeXml,
+  idealMs,
+  planServers,
+  renderBars,
+  renderText,
+  row,
+  seconds,
+  ttyProgress,
+  type Comparison,
+  type Lane,
+  type StageInfo,
+  type StageResult,
+} from '../src/index.js';
 import { parseXml } from './xml.js';
 
 describe('a timeline row', () => {
@@ -58,6 +71,56 @@ describe('the live display on a terminal', () => {
     expect(screen.endsWith('stage 3 (toy concurrent): 2 of 2 poems in 0.909 s (ideal 0.900 s, the max; ratio 1.01)\n')).toBe(
       true,
     );
+  });
+});
+
+describe('the live display, timed', () => {
+  it('redraws the bars every tenth of a second while a stage runs, never more often', async () => {
+    const draws: number[] = [];
+    const progress = ttyProgress({
+      write: (text: string) => {
+        if (text.includes('downloading')) draws.push(performance.now());
+      },
+    });
+    const stage = { stage: 3, title: 'toy concurrent', concurrent: true } as StageInfo;
+    progress.started(stage, [{ label: 'a.txt', expectedBytes: 100 }]);
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    progress.finished(stage, {
+      ok: true,
+      idealMs: 1,
+      ideal: 'max',
+      ratio: 1,
+      run: { totalMs: 1, tasks: [] },
+    } as unknown as StageResult);
+    // The first drawing at once, then redraws: at least one in 450 ms, even on a loaded machine, at most
+    // four, and none much sooner than 100 ms after the last (slack: Node times its timers from the event
+    // loop's clock, which can be a few milliseconds behind the moment the last one was drawn).
+    expect(draws.length).toBeGreaterThanOrEqual(2);
+    expect(draws.length).toBeLessThanOrEqual(1 + 4);
+    for (let i = 1; i < draws.length; i++) expect(draws[i]! - draws[i - 1]!).toBeGreaterThanOrEqual(90);
+  });
+});
+
+describe("the tutorial's servers", () => {
+  it("give ideal downloads of 9.2 s, 5.9 s and 6.6 s at the tutorial's pace: 21.7 s one by one", () => {
+    const ideals = planServers({}).map(idealMs);
+    expect(ideals.map((ms) => Math.round(ms))).toEqual([9200, 5900, 6600]);
+    expect(Math.round(ideals.reduce((a, b) => a + b, 0))).toBe(21_700);
+  });
+});
+
+describe('the report on a busy machine', () => {
+  // Only the machine's part of a result matters to the note.
+  const withLoad = (loadBefore: number, loadAfter: number): string =>
+    renderText(
+      { servers: [], stages: [], failures: [], ok: true, machine: { cpus: 2, loadBefore, loadAfter } } as unknown as Comparison,
+      100,
+    );
+
+  it('adds a note when the load average before or after the run was above the number of processors', () => {
+    expect(withLoad(2.5, 1)).toContain('note: the machine was busy (load average 2.5 before, 1.0 after, on 2 processors)');
+    expect(withLoad(1, 3)).toContain('note: the machine was busy');
+    expect(withLoad(2, 1.9)).not.toContain('note: the machine was busy');
   });
 });
 

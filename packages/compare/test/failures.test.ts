@@ -1,5 +1,7 @@
 // When something goes wrong: a task that fails, a poem that arrives short but
 // is called whole, and bad input on compare's own command line.
+import { readFileSync } from 'node:fs';
+
 import { afterAll, describe, expect, it } from 'vitest';
 
 import type { Comparison } from '../src/index.js';
@@ -24,6 +26,8 @@ describe('a stage whose task fails', () => {
     expect(run.stdout).toMatch(
       /^ {2}stage 2 \(toy liar\), task 1 \(ecstasy\.txt from 127\.0\.0\.1:\d+\): the poem differs from the server's \(2763 bytes, expected 2764\)$/m,
     );
+    // Not a terminal: a plain line as each stage starts and one as it ends.
+    expect(run.stdout).toMatch(/^stage 3 \(toy concurrent\): downloading 3 poems all at once…$/m);
     expect(run.stdout).toMatch(/^stage 3 \(toy concurrent\): 3 of 3 poems in [\d.]+ s/m);
     expect(run.stdout).toContain('FAILED:');
     // The failed task's row ends in an x.
@@ -106,6 +110,19 @@ describe("compare's command line", () => {
     for (const option of ['--speed', '--stages', '--poems', '--num-bytes', '--delay', '--svg', '--json']) {
       expect(run.stdout).toContain(option);
     }
+  });
+
+  it('documents in the README table every option its --help lists, and no other', async () => {
+    const help = (await runCompare(['--help'])).stdout;
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const start = readme.indexOf('## Options');
+    const table = readme.slice(start, readme.indexOf('\n## ', start + 1));
+    const inHelp = [...help.matchAll(/^ {2}(?:-h, )?(--[\w-]+)/gm)].map((match) => match[1]);
+    const inTable = [...table.matchAll(/^\| (?:`-h`, )?`(--[\w-]+)/gm)].map((match) => match[1]);
+    expect(inTable.sort()).toEqual(inHelp.sort());
+    expect(inHelp).toContain('--version');
+    // What --help lists, the launcher answers.
+    expect((await runCompare(['--version'])).stdout).toMatch(/^slow-poetry-compare \d+\.\d+\.\d+\n$/);
   });
 
   it("takes the reader's own poems and server settings", async () => {

@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { closeServers, poem, serve, sleep } from '@slow-poetry/test-kit';
@@ -28,6 +28,16 @@ describe('pnpm exercise', () => {
     expect(first.title.length).toBeGreaterThan(0);
     expect(first.patch).toContain('diff --git');
     expect(run(['--list']).stdout).toContain(first.name);
+  });
+
+  it('prints the change itself with --diff, and exits 0', () => {
+    const result = run([String(first.stage.stage), first.name, '--diff']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe(first.patch);
+    expect(result.stdout.split('\n')[0]!.trim()).toBe(first.title); // the patch's first line is its title
+    expect(result.stdout).toMatch(/^diff --git a\/src\/get-poetry\.ts b\/src\/get-poetry\.ts$/m);
+    expect(result.stdout).toMatch(/^--- a\/src\/get-poetry\.ts$/m);
+    expect(result.stdout).toMatch(/^\+\+\+ b\/src\/get-poetry\.ts$/m);
   });
 
   it('applies a patch to a scratch copy and builds it there, leaving the stage as it was', () => {
@@ -80,7 +90,9 @@ describe('pnpm exercise', () => {
       },
     );
     let stdout = '';
+    let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
     await nextFault(server);
     await sleep(300);
     process.kill(-child.pid!, 'SIGINT');
@@ -88,6 +100,9 @@ describe('pnpm exercise', () => {
     expect(stdout).toMatch(/interrupted \(EINTERRUPTED\): SIGINT/);
     expect(stdout).toMatch(/^Got 0 poems in .*; 1 task failed$/m);
     expect(code).toBe(130);
+    // The scratch copy: slow-poetry-exercises/<stage folder>-<name> in the temporary folder.
+    const copy = join(scratch, 'slow-poetry-exercises', `${basename(exercise.stage.dir)}-${exercise.name}`);
+    expect(stderr).toContain(`running ${join(copy, exercise.run)}\n`);
     await closeServers();
   }, 60_000);
 });

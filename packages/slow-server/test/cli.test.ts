@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { poetryDir } from '../src/poetry.js';
+import { parseServeArgs, type ServeCommand } from '../src/serve-args.js';
 import { sceneCliPath, serverCliPath, spawnServer, type ServerProcess } from '../src/spawn.js';
 import { download } from './helpers.js';
 
@@ -228,6 +229,35 @@ describe('the slowpoetry command', () => {
     expect(result.stdout).toMatch(/^Usage: slowpoetry \[options\] POEM_FILE/);
   });
 
+  it('defaults to port 0 on localhost, 10 bytes a chunk, 0.1 s apart, a 30 s send timeout and a backlog of 4096, as --help and the README say', () => {
+    const { options } = parseServeArgs([science]) as ServeCommand;
+    const defaults = {
+      '--port': options.port,
+      '--iface': options.host,
+      '--num-bytes': options.numBytes,
+      '--delay': options.delay,
+      '--send-timeout': options.sendTimeout,
+      '--backlog': options.backlog,
+    };
+    expect(defaults).toEqual({
+      '--port': 0,
+      '--iface': 'localhost',
+      '--num-bytes': 10,
+      '--delay': 0.1,
+      '--send-timeout': 30,
+      '--backlog': 4096,
+    });
+    // Each option's text in --help (its continuation lines included), and its row's default column in the README.
+    const help = spawnSync(process.execPath, [serverCliPath, '--help'], { encoding: 'utf8' }).stdout;
+    const inHelp = new Map(help.split(/\n(?= {2}-)/).map((block) => [/^ {2}(--[\w-]+)/.exec(block)?.[1], block]));
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const inTable = new Map([...readme.matchAll(/^\| `(--[\w-]+)[^|]*\| ([^|]*) \|/gm)].map((m) => [m[1], m[2]!.trim()]));
+    for (const [option, value] of Object.entries(defaults)) {
+      expect(inHelp.get(option), option).toMatch(new RegExp(`\\(default: ${String(value).replace('.', '\\.')}(?![\\d.])`));
+      expect(inTable.get(option), option).toBe(option === '--iface' ? `\`${value}\`` : String(value));
+    }
+  });
+
   it('documents in the README table every option its --help lists, and no other', () => {
     const help = spawnSync(process.execPath, [serverCliPath, '--help'], { encoding: 'utf8' }).stdout;
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
@@ -286,29 +316,61 @@ describe('bad input to slowpoetry', () => {
 });
 
 describe('the slowpoetry-scene command', () => {
-  it("starts the tutorial's three servers, Donne's poem at 30 bytes a chunk", async () => {
-    const child = spawn(process.execPath, [sceneCliPath, '--base-port', '0', '--speed', '100'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const lines: string[] = [];
-    createInterface({ input: child.stdout }).on('line', (line) => lines.push(line));
+  /** Run the scene with ARGS, wait for its Ready line, then `use` it; stop it with SIGTERM and return every line it printed. */
+  async function scene(args: string[], use: (ports: number[], lines: string[]) => Promise<void>): Promise<string[]> {
+    const child = spawn(process.execPath, [sceneCliPath, '--base-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const lines = linesOf(child);
+    const closed = once(child, 'close'); // stdout read to its end: every line is in
     try {
       await lineMatching(lines, /^Ready\./);
-      const serving = lines.filter((line) => line.startsWith('Serving'));
-      expect(serving.map((line) => /Serving .*\/(\w+\.txt) on port \d+\./.exec(line)?.[1])).toEqual([
-        'ecstasy.txt',
-        'fascination.txt',
-        'science.txt',
-      ]);
-      const port = Number(/on port (\d+)\./.exec(serving[0]!)![1]);
-      const result = await download(port);
+      const ports = lines.filter((line) => line.startsWith('Serving')).map((line) => Number(/on port (\d+)\./.exec(line)![1]));
+      await use(ports, lines);
+    } finally {
+      child.kill('SIGTERM');
+      await closed;
+    }
+    return lines;
+  }
+
+  it("starts the tutorial's three servers, Donne's poem at 30 bytes a chunk, shows client lines but no chunk lines, and says it is ready with the ports", async () => {
+    const lines = await scene(['--speed', '100'], async (ports) => {
+      const result = await download(ports[0]!);
       expect(result.bytes.byteLength).toBe(2764);
       // 2764 bytes at 30 a chunk is 93 chunks; at speed 100 each tick is 1 ms.
       expect(result.endedAt - result.connectedAt).toBeGreaterThan(80);
-    } finally {
-      child.kill('SIGINT');
-      await new Promise((resolve) => child.once('exit', resolve));
-    }
+    });
+    const serving = lines.filter((line) => line.startsWith('Serving'));
+    expect(serving.map((line) => /Serving .*\/(\w+\.txt) on port \d+\./.exec(line)?.[1])).toEqual([
+      'ecstasy.txt',
+      'fascination.txt',
+      'science.txt',
+    ]);
+    const ports = serving.map((line) => /on port (\d+)\./.exec(line)![1]);
+    expect(lines[3]).toBe(
+      `Ready. In another terminal, try: pnpm exec get-poetry-blocking ${ports.join(' ')}   (Ctrl-C stops the servers)`,
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(new RegExp(`^\\[${ports[0]}\\] Somebody at 127\\.0\\.0\\.1:\\d+ wants poetry!$`)),
+    );
+    expect(lines.filter((line) => line.includes('Sending'))).toEqual([]);
+  });
+
+  it('with --verbose also shows a line per chunk, and with --iface listens on that interface only', async () => {
+    const lines = await scene(['--speed', '100', '--verbose', '--iface', '::1'], async (ports) => {
+      const result = await download(ports[2]!, '::1');
+      expect(result.bytes.byteLength).toBe(666);
+      expect((await download(ports[2]!, '127.0.0.1')).error?.code).toBe('ECONNREFUSED');
+    });
+    const port = /on port (\d+)\./.exec(lines[2]!)![1];
+    // science.txt at 10 bytes a chunk: 66 chunks of 10 and one of 6.
+    expect(lines.filter((line) => line === `[${port}] Sending 10 bytes`)).toHaveLength(66);
+    expect(lines).toContain(`[${port}] Sending 6 bytes`);
+  });
+
+  it('listens on ports 10000, 10001 and 10002 unless told otherwise, as its --help says', () => {
+    const help = spawnSync(process.execPath, [sceneCliPath, '--help'], { encoding: 'utf8' }).stdout;
+    expect(help).toMatch(/--base-port N +port of the first server; the others follow \(default: 10000\)/);
+    expect([...help.matchAll(/^ {2}port (\d+): /gm)].map((m) => m[1])).toEqual(['10000', '10001', '10002']);
   });
 
   it('rejects a bad --speed with one line and exit status 2', () => {
@@ -327,13 +389,22 @@ describe('the slowpoetry-scene command', () => {
 
 describe('stopping the servers', () => {
   it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)(
-    'slowpoetry closes every connection on %s and exits with status 0',
+    'slowpoetry closes every connection on %s and exits with status 0 (after Ctrl-C or SIGHUP, half a second later)',
     async (signal) => {
       const server = await spawnServer(['--num-bytes', '10', '--delay', '1', science]);
       const cut = download(server.port);
       await lineMatching(server.lines, /wants poetry!$/);
+      const signalledAt = performance.now();
       server.child.kill(signal);
       expect(await exitOf(server.child)).toEqual({ code: 0, signal: null });
+      const tookMs = performance.now() - signalledAt;
+      if (signal !== 'SIGTERM') {
+        // A lone Ctrl-C or SIGHUP: the server waits half a second for a second copy that never
+        // comes, then exits. Not sooner (timed from before the signal was sent, so the wait is inside
+        // it; 20 ms of slack for the timer's clock); not much later either, with slack for a busy machine.
+        expect(tookMs).toBeGreaterThanOrEqual(480);
+        expect(tookMs).toBeLessThan(500 + 2500);
+      }
       expect((await cut).bytes.byteLength).toBeLessThan(666);
       // What the log says of a connection the shutdown cut short: it closed without an error.
       expect(server.lines).toContainEqual(

@@ -104,14 +104,28 @@ describe('the slow server', () => {
     expect(late.arrivals[0]! - late.connectedAt).toBeGreaterThan(ideal * 0.8);
   });
 
-  it('resets the connection after N bytes when asked to: the client sees ECONNRESET', async () => {
-    const server = await serve({ fault: { kind: 'reset', afterBytes: 25 } });
-    const ended = nextEnd(server);
-    const result = await download(server.port);
-    expect(result.error?.code).toBe('ECONNRESET');
-    expect(result.bytes.byteLength).toBeLessThanOrEqual(25);
-    expect(await ended).toEqual({ outcome: 'reset', bytes: 25 });
-  });
+  it.each([
+    [0.005, 20],
+    [0.05, 50],
+  ])(
+    'resets the connection after N bytes when asked to, at %s s a tick no sooner than %i ms after them: the client has read them all, then sees ECONNRESET',
+    async (delay, gapMs) => {
+      // A tick later, and at least 20 ms: a reset that lands with the last bytes would discard them.
+      const server = await serve({ delay, fault: { kind: 'reset', afterBytes: 25 } });
+      let lastChunkAt = NaN;
+      server.on('chunk', () => (lastChunkAt = performance.now()));
+      const resetAt = new Promise<number>((resolve) => server.once('end', () => resolve(performance.now())));
+      const ended = nextEnd(server);
+      const result = await download(server.port);
+      expect(result.error?.code).toBe('ECONNRESET');
+      // This client reads at once (in the same process, in the loop turn after the last write), so every byte.
+      expect(result.bytes.byteLength).toBe(25);
+      expect(await ended).toEqual({ outcome: 'reset', bytes: 25 });
+      // Timed on the server's side: from the last chunk's write to the reset. Slack of 5 ms: Node
+      // times a timer from the event loop's clock, which can be a little behind the write.
+      expect((await resetAt) - lastChunkAt).toBeGreaterThanOrEqual(gapMs - 5);
+    },
+  );
 
   it('closes cleanly after N bytes when asked to: a truncated poem that looks whole to the client', async () => {
     const server = await serve({ fault: { kind: 'close', afterBytes: 25 } });
