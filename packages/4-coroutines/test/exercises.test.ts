@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 import { buildExercise, findExercise, type BuiltExercise } from '@slow-poetry/exercise';
 import { readClientResult } from '@slow-poetry/shared';
+import { idealDuration, tutorialDelay, tutorialScene } from '@slow-poetry/slow-server';
 import { closeServers, poem, runCli, scratchDir, serve } from '@slow-poetry/test-kit';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
@@ -69,22 +70,36 @@ describe('exercise 3: remove the `as Buffer | null` from both versions (remove-c
     const { stdout, stderr } = (failure as Error & { cause: { stdout: Buffer; stderr: Buffer } }).cause;
     const output = `${stdout.toString()}${stderr.toString()}`;
     expect(output).toContain("Property 'byteLength' does not exist on type '{}'"); // unknown, less null: {} | undefined
+    // Every error tsc reports is in get-poetry.ts: none in get-poetry-async.ts, nor anywhere else.
+    const errors = output.split('\n').filter((line) => /\berror TS\d+:/.test(line));
+    expect(errors.length).toBeGreaterThan(0);
+    for (const line of errors) expect(line).toMatch(/^src\/get-poetry\.ts\(\d+,\d+\): error TS\d+:/);
     expect(output).not.toMatch(/get-poetry-async\.ts/);
   }, 60_000);
 });
 
 describe('exercise 4: --concurrency 1', () => {
-  it('takes about the sum of the downloads, as stage 1 does, while the event loop stays free', async () => {
-    // 666 bytes in 7 chunks of 100, 0.04 s apart: about 0.24 s per download.
-    const servers = await Promise.all([1, 2, 3].map(() => serve({ poem: poem('science.txt'), numBytes: 100, delay: 0.04 })));
+  it("takes about the sum of the scene's downloads, as stage 1 does, while the event loop stays free", async () => {
+    // The README's 21.7 s is the sum at the tutorial's pace; the runs go ten times faster.
+    const seconds = (delay: number): number[] =>
+      tutorialScene.map(({ poem: name, numBytes }) => idealDuration(poem(name).byteLength, numBytes, delay));
+    const sumOf = (times: number[]): number => times.reduce((total, time) => total + time, 0);
+    expect(sumOf(seconds(tutorialDelay)).toFixed(1)).toBe('21.7');
+    const times = seconds(tutorialDelay / 10).map((time) => time * 1000);
+    const slowest = Math.max(...times);
+    const sum = sumOf(times);
+    const servers = await Promise.all(
+      tutorialScene.map(({ poem: name, numBytes }) => serve({ poem: poem(name), numBytes, delay: tutorialDelay / 10 })),
+    );
     const ports = servers.map((server) => String(server.port));
-    const oneByOne = readClientResult((await runCli(cliPath, ['--json', '--concurrency', '1', ...ports])).stdout);
-    const allAtOnce = readClientResult((await runCli(cliPath, ['--json', ...ports])).stdout);
-    const slowest = 240;
-    const sum = 3 * slowest;
-    expect([oneByOne.poems, allAtOnce.poems]).toEqual([3, 3]);
-    expect(oneByOne.ms).toBeGreaterThanOrEqual(0.95 * sum);
-    expect(allAtOnce.ms).toBeLessThan((slowest + sum) / 2); // much nearer the slowest than the sum
-    expect(oneByOne.loop!.maxDelayMs).toBeLessThan(0.25 * oneByOne.ms); // the fault matrix's rule for a thread left free
+    const [oneByOne, allAtOnce] = (
+      await Promise.all([runCli(cliPath, ['--json', '--concurrency', '1', ...ports]), runCli(cliPath, ['--json', ...ports])])
+    ).map((run) => readClientResult(run.stdout));
+    expect([oneByOne!.poems, allAtOnce!.poems]).toEqual([3, 3]);
+    // About the sum: not less, and at most half as much again on a loaded machine.
+    expect(oneByOne!.ms).toBeGreaterThanOrEqual(0.95 * sum);
+    expect(oneByOne!.ms).toBeLessThanOrEqual(1.5 * sum);
+    expect(allAtOnce!.ms).toBeLessThan((slowest + sum) / 2); // much nearer the slowest than the sum
+    expect(oneByOne!.loop!.maxDelayMs).toBeLessThan(0.25 * oneByOne!.ms); // the fault matrix's rule for a thread left free
   });
 });

@@ -36,6 +36,18 @@ describe('the queues demo', () => {
     }
   });
 
+  it('runs a setTimeout(0) after a setTimeout(1) scheduled just before it: Node makes a delay of 0 1 ms', async () => {
+    // Were 0 shorter than 1, the second timer would be due first and run first.
+    // Timers of the same delay run in the order they were set.
+    const ran: string[] = [];
+    await new Promise<void>((resolve) => {
+      setTimeout(() => ran.push('setTimeout(1)'), 1);
+      setTimeout(() => ran.push('setTimeout(0)'), 0);
+      setTimeout(resolve, 20);
+    });
+    expect(ran).toEqual(['setTimeout(1)', 'setTimeout(0)']);
+  });
+
   it('explains bad input in one line and exits with 2', async () => {
     const run = await runCli(script('queues-demo.js'), ['no-port']);
     expect(run.stdout).toBe('');

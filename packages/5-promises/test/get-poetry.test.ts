@@ -1,3 +1,4 @@
+import type { Address } from '@slow-poetry/shared';
 import {
   closedPort,
   closeServers,
@@ -153,15 +154,36 @@ describe('poetryChunks, an async iterable pulled with for await', () => {
     expect(Buffer.concat(received).equals(poem('alla-sera.txt'))).toBe(true);
   });
 
-  it('closes the socket when the loop is left early', async () => {
+  // The README names three ways out of the loop body: each runs the generator's finally, and the socket closes.
+  const leaveAfterOneChunk = {
+    break: async (address: Address): Promise<void> => {
+      for await (const chunk of poetryChunks(address)) {
+        expect(chunk.byteLength).toBeGreaterThan(0);
+        break;
+      }
+    },
+    return: async (address: Address): Promise<void> => {
+      for await (const chunk of poetryChunks(address)) {
+        expect(chunk.byteLength).toBeGreaterThan(0);
+        return;
+      }
+    },
+    throw: async (address: Address): Promise<void> => {
+      for await (const chunk of poetryChunks(address)) {
+        expect(chunk.byteLength).toBeGreaterThan(0);
+        throw new Error('the consumer gave up');
+      }
+    },
+  };
+
+  it.each(['break', 'return', 'throw'] as const)('closes the socket when the loop body leaves with %s', async (way) => {
     await sleep(20); // let sockets from earlier tests finish closing
     const before = openSockets();
     const server = await serve({ poem: poem('ecstasy.txt') });
     const left = nextEnd(server);
-    for await (const chunk of poetryChunks(server.address)) {
-      expect(chunk.byteLength).toBeGreaterThan(0);
-      break;
-    }
+    const leaving = leaveAfterOneChunk[way](server.address);
+    if (way === 'throw') await expect(leaving).rejects.toThrow('the consumer gave up');
+    else await leaving;
     const end = await left;
     expect(end.outcome).toBe('gone');
     expect(end.bytesSent).toBeLessThan(poem('ecstasy.txt').byteLength);

@@ -29,22 +29,38 @@ afterAll(async () => {
 const cpuPreload = pathToFileURL(fileURLToPath(new URL('./cpu-time-preload.mjs', import.meta.url))).href;
 let cpuRuns = 0;
 
-/** Run a client to the end; the CPU seconds it spent, as it measured them itself at exit. */
-async function cpuSeconds(entry: string, args: string[]): Promise<number> {
+/** Run a client to the end: its exit status, its lines, and the CPU seconds it spent, as it measured them itself at exit. */
+async function cpuRun(entry: string, args: string[]): Promise<{ code: number | null; lines: string[]; seconds: number }> {
   const file = join(scratch, `cpu-${++cpuRuns}.json`);
   const env = { ...process.env, SLOW_POETRY_CPU_FILE: file };
-  await new Promise<void>((resolve) =>
-    execFile(process.execPath, ['--import', cpuPreload, entry, ...args], { env }, () => resolve()),
+  const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) =>
+    execFile(process.execPath, ['--import', cpuPreload, entry, ...args], { env }, (error, stdout) =>
+      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout }),
+    ),
   );
-  return (JSON.parse(readFileSync(file, 'utf8')) as { seconds: number }).seconds;
+  const { seconds } = JSON.parse(readFileSync(file, 'utf8')) as { seconds: number };
+  return { code, lines: stdout.split('\n').filter((line) => line !== ''), seconds };
 }
 
 describe('exercise 1: accumulate-with-scan', () => {
-  it('costs, on top of toArray, about four times as much for twice the bytes: quadratic', async () => {
+  it('costs, on top of toArray, more than 2.5 times as much for twice the bytes (linear would be 2, quadratic 4), each run ending with poem too long', async () => {
     // A server that never stops, 64 KiB a chunk: --max-bytes sets the size of the poem the client collects.
     const endless = await serve({ poem: Buffer.alloc(64 * 1024, 'x'), numBytes: 64 * 1024, delay: 0, endless: true });
-    const cpu = (entry: string, mebibytes: number): Promise<number> =>
-      cpuSeconds(entry, ['--quiet', '--max-bytes', String(mebibytes * 2 ** 20), String(endless.port)]);
+    const cpu = async (entry: string, mebibytes: number): Promise<number> => {
+      const maxBytes = mebibytes * 2 ** 20;
+      const run = await cpuRun(entry, ['--quiet', '--max-bytes', String(maxBytes), String(endless.port)]);
+      // As the README says: every run ends with the poem too long, exit status 1.
+      expect(run.code, run.lines.join('\n')).toBe(1);
+      expect(run.lines).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^Task 1: failed to get poetry from 127\\.0\\.0\\.1:${endless.port} after \\d+ bytes: poem too long \\(EPOEMTOOLONG\\): more than ${maxBytes} bytes$`,
+          ),
+        ),
+        expect.stringMatching(/^Got 0 poems in .*; 1 task failed$/),
+      ]);
+      return run.seconds;
+    };
     // What scan and last() cost on top of the stage (whose toArray is linear): the stage's run counts Node's start and the reading.
     const stage8 = await cpu(stageCli, 8);
     const stage16 = await cpu(stageCli, 16);
@@ -78,9 +94,12 @@ describe.concurrent('exercises 1 to 3, against small servers', () => {
     const runs: CliRun[] = [];
     const outs = [scratchDir('slow-poetry-6-retry-'), scratchDir('slow-poetry-6-retry-')];
     for (const [i, entry] of [built['retry-above-to-array']!, stageCli].entries()) {
-      const flaky = await flakyServer(text, 'stall'); // the first connection: 100 bytes, then nothing; then the whole poem
+      // The README's server is slowpoetry --stall-after 100 --faults-for 1; this one does the same in
+      // one write (the first connection: 100 bytes, then nothing; then the whole poem), so the client
+      // prints the same lines. --timeout 1, as in the README, makes them the same word for word.
+      const flaky = await flakyServer(text, 'stall');
       try {
-        runs.push(await runCli(entry, ['--quiet', '--timeout', '0.3', '--retries', '1', '--out', outs[i]!, String(flaky.port)]));
+        runs.push(await runCli(entry, ['--quiet', '--timeout', '1', '--retries', '1', '--out', outs[i]!, String(flaky.port)]));
         expect(flaky.attempts(), runs.at(-1)!.stdout).toBe(2);
       } finally {
         flaky.close();
@@ -88,7 +107,14 @@ describe.concurrent('exercises 1 to 3, against small servers', () => {
     }
     const [patched, stage] = runs as [CliRun, CliRun];
     expect(patched.code).toBe(0);
-    expect(patched.lines, patched.stdout).toContain(`Task 1: ${100 + text.byteLength} bytes of poetry`);
+    // The README's transcript, line for line (the summary's time left out there).
+    expect(patched.lines, patched.stdout).toEqual([
+      'Task 1: trying again (1 of 1) after: timed out (ETIMEDOUT): no data for 1 s',
+      'Task 1 finished',
+      `Task 1: ${100 + text.byteLength} bytes of poetry`,
+      expect.stringMatching(/^Got 1 poem in /),
+    ]);
+    expect(100 + text.byteLength).toBe(766);
     expect(readFileSync(join(outs[0]!, 'task-1.txt')).equals(Buffer.concat([text.subarray(0, 100), text]))).toBe(true);
     expect(stage.lines).toContain(`Task 1: ${text.byteLength} bytes of poetry`);
     expect(readFileSync(join(outs[1]!, 'task-1.txt')).equals(text)).toBe(true);

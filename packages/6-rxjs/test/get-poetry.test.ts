@@ -25,6 +25,7 @@ import {
   scan,
   share,
   shareReplay,
+  take,
   tap,
   toArray,
   type Observable,
@@ -100,6 +101,17 @@ describe('getPoetry returning a cold Observable', () => {
     expect(end.bytesSent).toBeLessThan(poem('ecstasy.txt').byteLength);
     await sleep(10);
     expect(openSockets()).toBeLessThanOrEqual(before);
+  });
+
+  it('closes the socket after the first chunk with take(1): the operator unsubscribes, not the subscriber', async () => {
+    const server = await serve({ poem: poem('ecstasy.txt'), delay: 0.01 });
+    const left = nextEnd(server);
+    // The subscriber never unsubscribes; take(1) completes it after one chunk and unsubscribes from getPoetry.
+    const chunks = await lastValueFrom(getPoetry(server.address).pipe(take(1), toArray()));
+    expect(chunks).toHaveLength(1);
+    const end = await left;
+    expect(end.outcome).toBe('gone');
+    expect(end.bytesSent).toBeLessThan(poem('ecstasy.txt').byteLength);
   });
 
   it('fails with the reason a download failed, and never emits after it', async () => {
