@@ -128,39 +128,32 @@ describe('a client session', () => {
     expect(events.find((event) => event.event === 'cancelled')).toMatchObject({ task: 2, bytes: 4, because: 'task 1 failed' });
   });
 
-  it('writes the trace as it goes, so that a process that exits early still leaves its last line', () => {
-    const dir = scratch();
-    const trace = join(dir, 'trace.jsonl');
+  /** Run `body` in a Node process of its own, after `const s = new Session(…)` with a trace: its status, stderr and trace. */
+  function runWithTrace(body: string): { status: number | null; stderr: string; lines: ReturnType<typeof parseTrace> } {
+    const trace = join(scratch(), 'trace.jsonl');
     const session = new URL('../dist/session.js', import.meta.url).href;
     const source = `
       import { Session } from ${JSON.stringify(session)};
       const s = new Session('test', { addresses: [{ host: '127.0.0.1', port: 1 }], maxBytes: 10, quiet: true, json: false, extra: {}, trace: ${JSON.stringify(trace)} });
-      s.tasks[0].connected();
-      s.tasks[0].chunk(7);
-      process.exitCode = 3;
-      process.exit();
+      ${body}
     `;
     const child = spawnSync(process.execPath, ['--input-type=module', '-e', source], { encoding: 'utf8' });
-    expect(child.status).toBe(3);
-    const lines = parseTrace(readFileSync(trace, 'utf8'));
+    return { status: child.status, stderr: child.stderr, lines: parseTrace(readFileSync(trace, 'utf8')) };
+  }
+
+  it('writes the trace as it goes, so that a process that exits early still leaves its last line', () => {
+    const { status, lines } = runWithTrace('s.tasks[0].connected(); s.tasks[0].chunk(7); process.exitCode = 3; process.exit();');
+    expect(status).toBe(3);
     expect(lines.map((line) => line.event)).toEqual(['start', 'connected', 'chunk', 'end']);
     expect(lines.at(-1)).toMatchObject({ result: { status: 3, tasks: [{ status: 'connected', bytes: 7 }] } });
   });
 
   it('leaves the last line after a crash too: an exception nobody catches', () => {
-    const dir = scratch();
-    const trace = join(dir, 'trace.jsonl');
-    const session = new URL('../dist/session.js', import.meta.url).href;
-    const source = `
-      import { Session } from ${JSON.stringify(session)};
-      const s = new Session('test', { addresses: [{ host: '127.0.0.1', port: 1 }], maxBytes: 10, quiet: true, json: false, extra: {}, trace: ${JSON.stringify(trace)} });
-      s.tasks[0].connected();
-      setTimeout(() => { throw new Error('a bug'); }, 10);
-    `;
-    const child = spawnSync(process.execPath, ['--input-type=module', '-e', source], { encoding: 'utf8' });
-    expect(child.status).toBe(1);
-    expect(child.stderr).toMatch(/Error: a bug/);
-    const lines = parseTrace(readFileSync(trace, 'utf8'));
+    const { status, stderr, lines } = runWithTrace(
+      "s.tasks[0].connected(); setTimeout(() => { throw new Error('a bug'); }, 10);",
+    );
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/Error: a bug/);
     expect(lines.map((line) => line.event)).toEqual(['start', 'connected', 'end']);
     expect(lines.at(-1)).toMatchObject({ result: { status: 1, tasks: [{ status: 'connected' }] } });
   });
