@@ -11,6 +11,7 @@ import {
   closedPort,
   closeServers,
   cliAt,
+  connectedTasks,
   poem,
   runCli,
   runScript,
@@ -102,10 +103,7 @@ describe('no --timeout, and a server that never answers', () => {
       await cli.printed(/^Task 2 finished$/m);
       await sleep(1000);
       expect(cli.child.exitCode).toBeNull();
-      const connected = traceOf(trace)
-        .filter((event) => event.event === 'connected')
-        .map((event) => ('task' in event ? event.task : 0));
-      expect(connected).toEqual([2]); // task 1 never connected
+      expect(connectedTasks(traceOf(trace))).toEqual([2]); // task 1 never connected
       cli.interrupt();
       const run = await cli.done;
       expect(run.code).toBe(130);

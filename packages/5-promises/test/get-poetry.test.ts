@@ -155,33 +155,21 @@ describe('poetryChunks, an async iterable pulled with for await', () => {
   });
 
   // The README names three ways out of the loop body: each runs the generator's finally, and the socket closes.
-  const leaveAfterOneChunk = {
-    break: async (address: Address): Promise<void> => {
-      for await (const chunk of poetryChunks(address)) {
-        expect(chunk.byteLength).toBeGreaterThan(0);
-        break;
-      }
-    },
-    return: async (address: Address): Promise<void> => {
-      for await (const chunk of poetryChunks(address)) {
-        expect(chunk.byteLength).toBeGreaterThan(0);
-        return;
-      }
-    },
-    throw: async (address: Address): Promise<void> => {
-      for await (const chunk of poetryChunks(address)) {
-        expect(chunk.byteLength).toBeGreaterThan(0);
-        throw new Error('the consumer gave up');
-      }
-    },
-  };
+  async function leaveAfterOneChunk(address: Address, way: 'break' | 'return' | 'throw'): Promise<void> {
+    for await (const chunk of poetryChunks(address)) {
+      expect(chunk.byteLength).toBeGreaterThan(0);
+      if (way === 'break') break;
+      if (way === 'return') return;
+      throw new Error('the consumer gave up');
+    }
+  }
 
   it.each(['break', 'return', 'throw'] as const)('closes the socket when the loop body leaves with %s', async (way) => {
     await sleep(20); // let sockets from earlier tests finish closing
     const before = openSockets();
     const server = await serve({ poem: poem('ecstasy.txt') });
     const left = nextEnd(server);
-    const leaving = leaveAfterOneChunk[way](server.address);
+    const leaving = leaveAfterOneChunk(server.address, way);
     if (way === 'throw') await expect(leaving).rejects.toThrow('the consumer gave up');
     else await leaving;
     const end = await left;

@@ -30,25 +30,35 @@ describe.concurrent('the Deferred and Promise experiments, as printed in the REA
     return shell(command);
   };
 
-  it('(1) runs a then callback from a microtask, after the code that is running, even on a settled promise', async () => {
-    const run = await experiment(
+  // The experiments whose whole outcome is what they print.
+  it.each([
+    [
+      '(1) runs a then callback from a microtask, after the code that is running, even on a settled promise',
       `node -e 'Promise.resolve("poem").then((poem) => console.log("then:", poem)); console.log("after then()")'`,
-    );
-    expect(run.stdout).toBe('after then()\nthen: poem\n');
-  });
-
-  it('(2) gives a new promise from then, the first one keeping its value', async () => {
-    const run = await experiment(
+      'after then()\nthen: poem\n',
+    ],
+    [
+      '(2) gives a new promise from then, the first one keeping its value',
       `node -e 'const p = Promise.resolve(1); const q = p.then((n) => n + 1); Promise.all([p, q]).then((values) => console.log(p === q, values))'`,
-    );
-    expect(run.stdout).toBe('false [ 1, 2 ]\n');
-  });
-
-  it('(3) skips the then callbacks down to the catch on a rejection', async () => {
-    const run = await experiment(
+      'false [ 1, 2 ]\n',
+    ],
+    [
+      '(3) skips the then callbacks down to the catch on a rejection',
       `node -e 'Promise.reject(new Error("refused")).then(() => console.log("got a poem")).catch((err) => console.log("caught:", err.message))'`,
-    );
-    expect(run.stdout).toBe('caught: refused\n');
+      'caught: refused\n',
+    ],
+    [
+      '(5) calls a finally callback with no arguments, and passes the result through whatever it returns',
+      `node -e 'Promise.resolve("poem").finally((...args) => { console.log("finally got", args.length, "arguments"); return "ignored"; }).then((poem) => console.log("then:", poem))'`,
+      'finally got 0 arguments\nthen: poem\n',
+    ],
+    [
+      '(6) makes the promise from then follow a promise its callback returns, and settle with its value',
+      `node -e 'Promise.resolve(1).then(() => new Promise((resolve) => setTimeout(() => resolve("later"), 100))).then((value) => console.log("then:", value))'`,
+      'then: later\n',
+    ],
+  ])('%s', async (_name, command, stdout) => {
+    expect((await experiment(command)).stdout).toBe(stdout);
   });
 
   it('(4) prints the error and its stack, and ends the process with exit status 1 on a rejection nobody handled, before a pending timer can run', async () => {
@@ -58,20 +68,6 @@ describe.concurrent('the Deferred and Promise experiments, as printed in the REA
     expect(run.stdout).toBe('exit status 1\n');
     expect(run.stderr).toContain('Error: nobody listens');
     expect(run.stderr).toMatch(/^ {4}at /m); // and its stack
-  });
-
-  it('(5) calls a finally callback with no arguments, and passes the result through whatever it returns', async () => {
-    const run = await experiment(
-      `node -e 'Promise.resolve("poem").finally((...args) => { console.log("finally got", args.length, "arguments"); return "ignored"; }).then((poem) => console.log("then:", poem))'`,
-    );
-    expect(run.stdout).toBe('finally got 0 arguments\nthen: poem\n');
-  });
-
-  it('(6) makes the promise from then follow a promise its callback returns, and settle with its value', async () => {
-    const run = await experiment(
-      `node -e 'Promise.resolve(1).then(() => new Promise((resolve) => setTimeout(() => resolve("later"), 100))).then((value) => console.log("then:", value))'`,
-    );
-    expect(run.stdout).toBe('then: later\n');
   });
 });
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 import { parseTrace } from '@slow-poetry/shared';
 import { startServer, type ServerOptions, type SlowServer } from '@slow-poetry/slow-server';
-import { poem } from '@slow-poetry/test-kit';
+import { connectedTasks, poem } from '@slow-poetry/test-kit';
 import { expect } from 'vitest';
 
 import { stackTraceLine, type Finished } from './run-bin.js';
@@ -62,9 +62,7 @@ export class Fixture {
 
   /** The tasks that connected, in the order they did, from the run's --trace. */
   connectedTasks(): number[] {
-    return parseTrace(readFileSync(this.trace, 'utf8')).flatMap((event) =>
-      event.event === 'connected' && 'task' in event ? [event.task] : [],
-    );
+    return connectedTasks(parseTrace(readFileSync(this.trace, 'utf8')));
   }
 }
 

@@ -20,7 +20,7 @@ import {
   type SlowServer,
 } from '@slow-poetry/slow-server';
 
-import type { Address } from '@slow-poetry/shared';
+import type { Address, TraceLine } from '@slow-poetry/shared';
 
 export const poemPath = (name: string): string => join(poetryDir, name);
 export const poem = (name: string): Buffer => readFileSync(poemPath(name));
@@ -96,6 +96,11 @@ export async function closedPort(): Promise<number> {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The tasks that connected, in the order they did, from a trace's events (`--trace`, read with parseTrace). */
+export function connectedTasks(events: readonly TraceLine[]): number[] {
+  return events.flatMap((event) => (event.event === 'connected' ? [event.task] : []));
+}
 
 /** A port that never answers a connection request; close() lets go of it. */
 export interface UnansweredPort {

@@ -22,6 +22,7 @@ export { describeClientCli, type ClientCliUnderTest } from './cli-suite.js';
 export {
   cliAt,
   closedPort,
+  connectedTasks,
   closeServers,
   durationPattern,
   nextEnd,

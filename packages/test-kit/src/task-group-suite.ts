@@ -9,7 +9,7 @@ import { parseTrace } from '@slow-poetry/shared';
 import { afterEach, describe, expect, it as vitestIt } from 'vitest';
 
 import type { ClientCliUnderTest } from './cli-suite.js';
-import { cliAt, closeServers, durationPattern as duration, poem, scratchDir, serve } from './helpers.js';
+import { cliAt, closeServers, connectedTasks, durationPattern as duration, poem, scratchDir, serve } from './helpers.js';
 
 export function describeTaskGroupCli(client: ClientCliUnderTest, options: { expectFailure?: boolean } = {}): void {
   const it = options.expectFailure ? vitestIt.fails : vitestIt;
@@ -112,7 +112,7 @@ export function describeTaskGroupCli(client: ClientCliUnderTest, options: { expe
       expect(run.lines.at(-1)).toMatch(new RegExp(`^Got 5 poems in ${duration}$`));
       expect(most).toBe(2);
       const events = parseTrace(readFileSync(trace, 'utf8'));
-      const connected = events.filter((event) => event.event === 'connected').map((event) => ('task' in event ? event.task : 0));
+      const connected = connectedTasks(events);
       expect(connected.slice(0, 2).sort()).toEqual([1, 2]); // the first two start at once…
       expect(connected.slice(2)).toEqual([3, 4, 5]); // …and the others wait their turn, in order
       // Never more than two tasks between their connection and their end.
