@@ -21,7 +21,7 @@ export interface Schedule {
 }
 
 /** The least time between the last bytes and a reset on purpose (see endOfPoem). */
-const resetGraceMs = 20;
+const resetGraceMs = 200;
 
 /** Send the poem to one client; call `onEnd` once, however the connection ends. */
 export function sendPoem(
@@ -102,10 +102,13 @@ export function sendPoem(
     }
     events.emit('fault', client, fault);
     if (fault.kind === 'reset') {
-      // Reset at the next tick (and no sooner than 20 ms), so that the client has
+      // Reset at the next tick (and no sooner than 0.2 s), so that the client has
       // read the bytes already sent before the reset arrives: a reset discards
-      // whatever is still in flight, and one that lands with the last bytes can
-      // reach the client as a plain end of stream.
+      // whatever is still in flight, and one that lands with the last bytes still
+      // unread can reach a node:net client as a plain end of stream (libuv reads
+      // the bytes, sees the hang-up, and reports end of file without the error).
+      // A client process on a busy machine can go tens of milliseconds without
+      // running, hence a margin of a fifth of a second.
       timer = setTimeout(
         () => {
           if (finished) return;

@@ -18,7 +18,7 @@ export function describeTaskGroupCli(client: ClientCliUnderTest, options: { expe
   describe(`the ${client.program} CLI with --fail-fast and --concurrency`, () => {
     afterEach(closeServers);
 
-    /** A download that fails after about 0.1 s (a reset after 30 bytes), beside two that take over a second. */
+    /** A download that fails after about 0.3 s (a reset 0.2 s after its first 30 bytes), beside two that take over a second. */
     async function oneFailsEarly(): Promise<{ failing: number; slow: Array<Awaited<ReturnType<typeof serve>>> }> {
       const failing = await serve({
         poem: poem('ecstasy.txt'),
