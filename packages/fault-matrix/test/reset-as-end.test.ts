@@ -1,0 +1,112 @@
+// "A reset can look like a clean end to node:net" (README, Things the matrix
+// found), shown without any timing: a node:net client in a process of its own
+// is sent 100 bytes, then the server resets the connection. What the client
+// sees depends only on whether it had read the bytes before the reset came.
+// This is why the slow server waits before a reset on purpose.
+import { writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { join } from 'node:path';
+
+import { scratchDir } from '@slow-poetry/test-kit';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { startBin, type Running } from '../src/run-bin.js';
+
+const scratch = scratchDir('fault-matrix-reset-'); // removed after the file, by test-kit
+const servers: net.Server[] = [];
+afterEach(() => {
+  for (const server of servers.splice(0)) server.close();
+});
+
+/**
+ * A node:net client that says `connected`, reads until the connection ends,
+ * says `got 100` once it has read 100 bytes, and at the end prints what it saw.
+ * With `waitFor`, it blocks its thread right after saying `connected`, until
+ * that file exists: whatever the server does meanwhile waits for it, to be
+ * found in one wake-up of its event loop.
+ */
+function startClient(port: number, waitFor?: string): Running {
+  const script = join(scratch, `client-${port}.mjs`);
+  writeFileSync(
+    script,
+    `import net from 'node:net';
+    import { existsSync } from 'node:fs';
+    const seen = { bytes: 0, end: false, error: null };
+    const socket = net.connect(${port}, '127.0.0.1', () => {
+      console.log('connected');
+      const marker = ${JSON.stringify(waitFor ?? null)};
+      const pause = new Int32Array(new SharedArrayBuffer(4));
+      for (let waited = 0; marker !== null && !existsSync(marker) && waited < 10000; waited += 5) Atomics.wait(pause, 0, 0, 5);
+    });
+    socket.on('data', (chunk) => {
+      seen.bytes += chunk.byteLength;
+      if (seen.bytes === 100) console.log('got 100');
+    });
+    socket.on('end', () => (seen.end = true));
+    socket.on('error', (error) => (seen.error = error.code));
+    socket.on('close', () => console.log(JSON.stringify(seen)));`,
+  );
+  return startBin(script, [], { deadlineMs: 10_000 });
+}
+
+/** The client, once started (the server, started first, waits on what it prints). */
+type Later = { running?: Running };
+
+/** Resolves once the client has printed `text`. */
+async function printed(client: Later, text: string): Promise<void> {
+  while (client.running?.stdout.includes(text) !== true) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+/**
+ * A server for one client: once `beforeSending` resolves, it sends 100 bytes;
+ * once they are with the kernel and `beforeReset` resolves, it resets the connection.
+ * (Both wait for the client to say `connected`: a reset that comes before the
+ * client has taken in that its connection was made fails the connection itself,
+ * with ECONNRESET and none of the bytes — a third outcome, not this one's.)
+ */
+async function resettingServer(beforeSending: () => Promise<void>, beforeReset: () => Promise<void>): Promise<net.Server> {
+  const server = net.createServer((socket) => {
+    socket.on('error', () => {});
+    void beforeSending().then(() =>
+      socket.write(Buffer.alloc(100, 'x'), () => void beforeReset().then(() => socket.resetAndDestroy())),
+    );
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+const portOf = (server: net.Server): number => (server.address() as net.AddressInfo).port;
+
+/** What the client printed last: what it saw. */
+const seen = (stdout: string): unknown => JSON.parse(stdout.trim().split('\n').at(-1)!);
+
+describe('a reset after the last bytes, as a node:net client sees it', () => {
+  it('is ECONNRESET, after the bytes, when the client had read them before the reset came', async () => {
+    const client: Later = {};
+    const server = await resettingServer(
+      () => printed(client, 'connected'),
+      () => printed(client, 'got 100'),
+    );
+    client.running = startClient(portOf(server));
+    const result = await client.running.done;
+    expect(result.hung).toBe(false);
+    expect(seen(result.stdout)).toEqual({ bytes: 100, end: false, error: 'ECONNRESET' });
+  });
+
+  it('is a clean end of file, with no error at all, when the bytes and the reset wait for the client together', async () => {
+    const marker = join(scratch, 'reset-sent');
+    const client: Later = {};
+    // The client blocks once connected; the server sends, resets at once, and only then lets it go on.
+    const server = await resettingServer(
+      () => printed(client, 'connected'),
+      async () => {},
+    );
+    server.on('connection', (socket) => socket.on('close', () => writeFileSync(marker, '')));
+    client.running = startClient(portOf(server), marker);
+    const result = await client.running.done;
+    expect(result.hung).toBe(false);
+    // The same 100 bytes, then end of file: to the program, the reset never happened.
+    expect(seen(result.stdout)).toEqual({ bytes: 100, end: true, error: null });
+  });
+});
