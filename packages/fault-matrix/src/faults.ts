@@ -22,12 +22,13 @@ const unknownHost = 'no-such-host.invalid';
 const unknownHostReason = /unknown host \((ENOTFOUND|EAI_NONAME)\)|host name lookup failed \(EAI_AGAIN\)/;
 
 /**
- * The slow server resets a connection one tick (`delay`) after its last chunk.
- * The tick must be long: when the last bytes and the reset reach a node:net client
- * in the same wake-up, libuv sees a short read plus a hang-up and reports end of
- * file, never the reset — the task then "succeeds" with a short poem, like a clean
- * close. At 5 ms between chunks on a busy machine that happened in about one run
- * in twenty; 100 ms leaves the client time to read the bytes first.
+ * The slow server resets a connection one tick (`delay`, and at least 0.2 s) after
+ * its last chunk. The gap must be long: when the last bytes and the reset reach a
+ * node:net client in the same wake-up, libuv before 1.52 (Node 20 and 22) sees a
+ * short read plus a hang-up and reports end of file, never the reset — the task
+ * then "succeeds" with a short poem, like a clean close. At 5 ms between chunks on
+ * a busy machine that happened in about one run in twenty; this pace and the
+ * server's 0.2 s leave the client time to read the bytes first.
  */
 const resetPace = { numBytes: 35, delay: 0.1 };
 

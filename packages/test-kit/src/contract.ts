@@ -103,9 +103,10 @@ export function describeStageContract(stage: StageUnderTest, options: ContractOp
     });
 
     it('fails a task whose server resets the connection mid-poem and keeps the others', async () => {
-      // A tick of 0.1 s between the last chunk and the reset: when both reach a node:net client in the same
-      // wake-up, libuv reports end of file, never the reset, and the task would "succeed" with a short poem
-      // (seen once on a loaded machine at the fast pace; the fault matrix's reset cases use this pace too).
+      // A tick of 0.1 s (and the server's own 0.2 s) between the last chunk and the reset: when both reach a
+      // node:net client in the same wake-up, libuv before 1.52 (Node 20 and 22) reports end of file, never the
+      // reset, and the task would "succeed" with a short poem (seen once on a loaded machine at the fast pace;
+      // the fault matrix's reset cases use this pace too).
       const reset = await serve([
         '--num-bytes',
         '35',
