@@ -1,0 +1,67 @@
+// The README's "What to watch for": a reset that finds the last bytes still
+// unread. The client's thread is held from the moment it connects (a preload,
+// hold-after-connect.mjs) until the server has sent 100 bytes and reset the
+// connection, so that both wait for it together; no timing decides it.
+import { execFile } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+import { durationPattern, poem, scratchDir, sleep } from '@slow-poetry/test-kit';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const cliPath = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const preload = pathToFileURL(fileURLToPath(new URL('./hold-after-connect.mjs', import.meta.url))).href;
+
+/** libuv 1.52 and later read on after a short read with a hang-up, and find the reset (the client runs on this same Node). */
+const [uvMajor = 0, uvMinor = 0] = process.versions.uv.split('.').map(Number);
+const readsOnAfterHangUp = uvMajor > 1 || (uvMajor === 1 && uvMinor >= 52);
+
+let server: net.Server | undefined;
+afterEach(() => server?.close());
+
+describe('a reset that finds the last bytes still unread', () => {
+  it(`${readsOnAfterHangUp ? 'fails the task with ECONNRESET after them' : 'passes for a clean end: the task "succeeds" with the bytes it got, exit 0'} on this Node (libuv ${process.versions.uv})`, async () => {
+    const scratch = scratchDir('slow-poetry-3-reset-');
+    const connected = join(scratch, 'connected');
+    const goOn = join(scratch, 'go-on');
+    const bytes = poem('science.txt').subarray(0, 100);
+    server = net.createServer((socket) => {
+      socket.on('error', () => {});
+      socket.on('close', () => writeFileSync(goOn, '')); // the reset is sent: let the client go on
+      void (async () => {
+        while (!existsSync(connected)) await sleep(5); // the client's thread is held from here on
+        socket.write(bytes, () => socket.resetAndDestroy());
+      })();
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+
+    const env = { ...process.env, SLOW_POETRY_CONNECTED: connected, SLOW_POETRY_GO_ON: goOn };
+    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) =>
+      execFile(
+        process.execPath,
+        ['--import', preload, cliPath, '--quiet', String(port)],
+        { env, timeout: 15_000 },
+        (error, stdout) => resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout }),
+      ),
+    );
+    const lines = stdout.split('\n').filter((line) => line !== '');
+    if (readsOnAfterHangUp) {
+      expect(lines, stdout).toEqual([
+        `Task 1: failed to get poetry from 127.0.0.1:${port} after 100 bytes: connection reset by peer (ECONNRESET)`,
+        expect.stringMatching(new RegExp(`^Got 0 poems in ${durationPattern}; 1 task failed$`)),
+      ]);
+      expect(code).toBe(1);
+    } else {
+      // 100 bytes of a 666-byte poem, reported as a poem: nothing told the client otherwise.
+      expect(lines, stdout).toEqual([
+        'Task 1 finished',
+        'Task 1: 100 bytes of poetry',
+        expect.stringMatching(new RegExp(`^Got 1 poem in ${durationPattern}$`)),
+      ]);
+      expect(code).toBe(0);
+    }
+  });
+});
