@@ -8,15 +8,11 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { durationPattern, poem, scratchDir, sleep } from '@slow-poetry/test-kit';
+import { durationPattern, poem, readsOnAfterHangUp, scratchDir, sleep } from '@slow-poetry/test-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const cliPath = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const preload = pathToFileURL(fileURLToPath(new URL('./hold-after-connect.mjs', import.meta.url))).href;
-
-/** libuv 1.52 and later read on after a short read with a hang-up, and find the reset (the client runs on this same Node). */
-const [uvMajor = 0, uvMinor = 0] = process.versions.uv.split('.').map(Number);
-const readsOnAfterHangUp = uvMajor > 1 || (uvMajor === 1 && uvMinor >= 52);
 
 let server: net.Server | undefined;
 afterEach(() => server?.close());

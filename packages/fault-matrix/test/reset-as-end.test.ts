@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 
-import { scratchDir } from '@slow-poetry/test-kit';
+import { readsOnAfterHangUp, scratchDir } from '@slow-poetry/test-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { startBin, type Running } from '../src/run-bin.js';
@@ -80,10 +80,6 @@ async function resettingServer(beforeSending: () => Promise<void>, beforeReset: 
 }
 
 const portOf = (server: net.Server): number => (server.address() as net.AddressInfo).port;
-
-/** libuv 1.52 and later read on after a short read with a hang-up (the client runs on this same Node). */
-const [uvMajor = 0, uvMinor = 0] = process.versions.uv.split('.').map(Number);
-const readsOnAfterHangUp = uvMajor > 1 || (uvMajor === 1 && uvMinor >= 52);
 
 /** What the client printed last: what it saw. */
 const seen = (stdout: string): unknown => JSON.parse(stdout.trim().split('\n').at(-1)!);

@@ -151,6 +151,15 @@ export async function unansweredPort(): Promise<UnansweredPort> {
 /** How many file descriptors this process holds open right now (Linux: /proc/self/fd). */
 export const openDescriptors = (): number => readdirSync('/proc/self/fd').length;
 
+const [uvMajor = 0, uvMinor = 0] = process.versions.uv.split('.').map(Number);
+/**
+ * Whether this Node's libuv (1.52 and later: Node 24) reads on after a short read
+ * that came with a hang-up, and so finds a reset waiting behind the last bytes.
+ * Before 1.52 (Node 20 and 22) it takes them for the end of the stream. A client
+ * started with process.execPath runs on the same libuv.
+ */
+export const readsOnAfterHangUp = uvMajor > 1 || (uvMajor === 1 && uvMinor >= 52);
+
 /** How many TCP sockets this process holds open right now. */
 export const openSockets = (): number =>
   process.getActiveResourcesInfo().filter((resource) => resource === 'TCPSocketWrap').length;

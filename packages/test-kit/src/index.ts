@@ -22,8 +22,8 @@ export { describeClientCli, type ClientCliUnderTest } from './cli-suite.js';
 export {
   cliAt,
   closedPort,
-  connectedTasks,
   closeServers,
+  connectedTasks,
   durationPattern,
   nextEnd,
   openDescriptors,
@@ -31,6 +31,7 @@ export {
   poem,
   poemPath,
   processesMarked,
+  readsOnAfterHangUp,
   runCli,
   runScript,
   scratchDir,
