@@ -16,6 +16,7 @@ import {
   serve,
   serveProcess,
   sleep,
+  until,
 } from '@slow-poetry/test-kit';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
@@ -32,13 +33,6 @@ describeTaskGroupCli(client);
 
 // What the README shows of them at this stage.
 const { runCli } = cliAt(client.cliPath);
-
-/** Resolves once `check()` holds (polled), or fails after `ms`. */
-async function until(check: () => boolean, ms = 5000): Promise<void> {
-  for (const started = performance.now(); !check(); await sleep(20)) {
-    if (performance.now() - started > ms) throw new Error(`still not true after ${ms} ms: ${check.toString()}`);
-  }
-}
 
 /** The events of a trace file, as written so far (none before the client has made it). */
 const traceOf = (file: string): ReturnType<typeof parseTrace> => (existsSync(file) ? parseTrace(readFileSync(file, 'utf8')) : []);

@@ -1,49 +1,31 @@
 // The README's "What to watch for": a reset that finds the last bytes still
-// unread. The client's thread is held from the moment it connects (a preload,
-// hold-after-connect.mjs) until the server has sent 100 bytes and reset the
+// unread. The client's thread is held from the moment it connects (test-kit's
+// holdAfterConnect) until the server has sent 100 bytes and reset the
 // connection, so that both wait for it together; no timing decides it.
-import { execFile } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
-import { durationPattern, poem, readsOnAfterHangUp, scratchDir, sleep } from '@slow-poetry/test-kit';
+import { durationPattern, holdAfterConnect, poem, readsOnAfterHangUp, runCli, scratchDir } from '@slow-poetry/test-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const cliPath = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const preload = pathToFileURL(fileURLToPath(new URL('./hold-after-connect.mjs', import.meta.url))).href;
 
 let server: net.Server | undefined;
 afterEach(() => server?.close());
 
 describe('a reset that finds the last bytes still unread', () => {
   it(`${readsOnAfterHangUp ? 'fails the task with ECONNRESET after them' : 'passes for a clean end: the task "succeeds" with the bytes it got, exit 0'} on this Node (libuv ${process.versions.uv})`, async () => {
-    const scratch = scratchDir('slow-poetry-3-reset-');
-    const connected = join(scratch, 'connected');
-    const goOn = join(scratch, 'go-on');
+    const held = holdAfterConnect(scratchDir('slow-poetry-3-reset-'));
     const bytes = poem('science.txt').subarray(0, 100);
     server = net.createServer((socket) => {
       socket.on('error', () => {});
-      socket.on('close', () => writeFileSync(goOn, '')); // the reset is sent: let the client go on
-      void (async () => {
-        while (!existsSync(connected)) await sleep(5); // the client's thread is held from here on
-        socket.write(bytes, () => socket.resetAndDestroy());
-      })();
+      socket.on('close', held.release); // the reset is sent: let the client go on
+      void held.connected().then(() => socket.write(bytes, () => socket.resetAndDestroy()));
     });
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as net.AddressInfo).port;
 
-    const env = { ...process.env, SLOW_POETRY_CONNECTED: connected, SLOW_POETRY_GO_ON: goOn };
-    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) =>
-      execFile(
-        process.execPath,
-        ['--import', preload, cliPath, '--quiet', String(port)],
-        { env, timeout: 15_000 },
-        (error, stdout) => resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout }),
-      ),
-    );
-    const lines = stdout.split('\n').filter((line) => line !== '');
+    const { code, lines, stdout } = await runCli(cliPath, ['--quiet', String(port)], undefined, held);
     if (readsOnAfterHangUp) {
       expect(lines, stdout).toEqual([
         `Task 1: failed to get poetry from 127.0.0.1:${port} after 100 bytes: connection reset by peer (ECONNRESET)`,

@@ -4,7 +4,7 @@
 // as hung.
 import type { ChildProcess } from 'node:child_process';
 
-import { startCli, type CliRun } from '@slow-poetry/test-kit';
+import { startCli, type CliRun, type SpawnWith } from '@slow-poetry/test-kit';
 
 export interface Finished extends CliRun {
   /** Wall time from spawn to exit. */
@@ -23,7 +23,7 @@ export interface Running {
   done: Promise<Finished>;
 }
 
-export interface RunOptions {
+export interface RunOptions extends SpawnWith {
   /** Kill the process (SIGKILL) after this long. Default 15 s. */
   deadlineMs?: number;
 }
@@ -31,7 +31,7 @@ export interface RunOptions {
 export function startBin(binPath: string, args: string[], options: RunOptions = {}): Running {
   const started = performance.now();
   let stdout = '';
-  const { child, done } = startCli(binPath, args, (soFar) => (stdout = soFar));
+  const { child, done } = startCli(binPath, args, (soFar) => (stdout = soFar), options);
   let hung = false;
   const deadline = setTimeout(() => {
     hung = true;

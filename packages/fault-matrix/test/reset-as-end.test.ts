@@ -10,37 +10,28 @@ import { writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 
-import { readsOnAfterHangUp, scratchDir } from '@slow-poetry/test-kit';
+import { holdAfterConnect, readsOnAfterHangUp, scratchDir, until, type HeldClient } from '@slow-poetry/test-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { startBin, type Running } from '../src/run-bin.js';
 
-const scratch = scratchDir('fault-matrix-reset-'); // removed after the file, by test-kit
 const servers: net.Server[] = [];
 afterEach(() => {
   for (const server of servers.splice(0)) server.close();
 });
 
 /**
- * A node:net client that says `connected`, reads until the connection ends,
- * says `got 100` once it has read 100 bytes, and at the end prints what it saw.
- * With `waitFor`, it blocks its thread right after saying `connected`, until
- * that file exists: whatever the server does meanwhile waits for it, to be
- * found in one wake-up of its event loop.
+ * A node:net client that reads until the connection ends, says `got 100` once
+ * it has read 100 bytes, and at the end prints what it saw. It is held from the
+ * moment it connects until `held.release()` (test-kit's holdAfterConnect).
  */
-function startClient(port: number, waitFor?: string): Running {
-  const script = join(scratch, `client-${port}.mjs`);
+function startClient(port: number, held: HeldClient, scratch: string): Running {
+  const script = join(scratch, 'client.mjs');
   writeFileSync(
     script,
     `import net from 'node:net';
-    import { existsSync } from 'node:fs';
     const seen = { bytes: 0, end: false, error: null };
-    const socket = net.connect(${port}, '127.0.0.1', () => {
-      console.log('connected');
-      const marker = ${JSON.stringify(waitFor ?? null)};
-      const pause = new Int32Array(new SharedArrayBuffer(4));
-      for (let waited = 0; marker !== null && !existsSync(marker) && waited < 10000; waited += 5) Atomics.wait(pause, 0, 0, 5);
-    });
+    const socket = net.connect(${port}, '127.0.0.1');
     socket.on('data', (chunk) => {
       seen.bytes += chunk.byteLength;
       if (seen.bytes === 100) console.log('got 100');
@@ -49,65 +40,51 @@ function startClient(port: number, waitFor?: string): Running {
     socket.on('error', (error) => (seen.error = error.code));
     socket.on('close', () => console.log(JSON.stringify(seen)));`,
   );
-  return startBin(script, [], { deadlineMs: 10_000 });
-}
-
-/** The client, once started (the server, started first, waits on what it prints). */
-type Later = { running?: Running };
-
-/** Resolves once the client has printed `text`. */
-async function printed(client: Later, text: string): Promise<void> {
-  while (client.running?.stdout.includes(text) !== true) await new Promise((resolve) => setTimeout(resolve, 5));
+  return startBin(script, [], { deadlineMs: 10_000, nodeArgs: held.nodeArgs, env: held.env });
 }
 
 /**
- * A server for one client: once `beforeSending` resolves, it sends 100 bytes;
- * once they are with the kernel and `beforeReset` resolves, it resets the connection.
- * (Both wait for the client to say `connected`: a reset that comes before the
- * client has taken in that its connection was made fails the connection itself,
- * with ECONNRESET and none of the bytes — a third outcome, not this one's.)
+ * A server for one client: once the client has connected, it sends 100 bytes;
+ * once they are with the kernel and `beforeReset` resolves, it resets the
+ * connection; once the reset is sent, it lets the client go on. (It waits for
+ * the client to have connected: a reset that comes before the client has taken
+ * in that its connection was made fails the connection itself, with ECONNRESET
+ * and none of the bytes — a third outcome, not this one's.)
  */
-async function resettingServer(beforeSending: () => Promise<void>, beforeReset: () => Promise<void>): Promise<net.Server> {
+async function resettingServer(held: HeldClient, beforeReset: () => Promise<void>): Promise<number> {
   const server = net.createServer((socket) => {
     socket.on('error', () => {});
-    void beforeSending().then(() =>
-      socket.write(Buffer.alloc(100, 'x'), () => void beforeReset().then(() => socket.resetAndDestroy())),
-    );
+    socket.on('close', held.release);
+    void held
+      .connected()
+      .then(() => socket.write(Buffer.alloc(100, 'x'), () => void beforeReset().then(() => socket.resetAndDestroy())));
   });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return server;
+  return (server.address() as net.AddressInfo).port;
 }
-
-const portOf = (server: net.Server): number => (server.address() as net.AddressInfo).port;
 
 /** What the client printed last: what it saw. */
 const seen = (stdout: string): unknown => JSON.parse(stdout.trim().split('\n').at(-1)!);
 
 describe('a reset after the last bytes, as a node:net client sees it', () => {
   it('is ECONNRESET, after the bytes, when the client had read them before the reset came', async () => {
-    const client: Later = {};
-    const server = await resettingServer(
-      () => printed(client, 'connected'),
-      () => printed(client, 'got 100'),
-    );
-    client.running = startClient(portOf(server));
-    const result = await client.running.done;
+    const scratch = scratchDir('fault-matrix-reset-');
+    const held = holdAfterConnect(scratch);
+    held.release(); // not held: it reads the bytes as they come, and the server resets once it has
+    const started: { client?: Running } = {}; // the server, started first, waits on what the client prints
+    const port = await resettingServer(held, () => until(() => started.client?.stdout.includes('got 100') === true, 10_000));
+    const client = (started.client = startClient(port, held, scratch));
+    const result = await client.done;
     expect(result.hung).toBe(false);
     expect(seen(result.stdout)).toEqual({ bytes: 100, end: false, error: 'ECONNRESET' });
   });
 
   it(`is ${readsOnAfterHangUp ? 'ECONNRESET after the bytes on this Node too' : 'a clean end of file, with no error at all, on this Node'} (libuv ${process.versions.uv}) when the bytes and the reset wait for the client together`, async () => {
-    const marker = join(scratch, 'reset-sent');
-    const client: Later = {};
-    // The client blocks once connected; the server sends, resets at once, and only then lets it go on.
-    const server = await resettingServer(
-      () => printed(client, 'connected'),
-      async () => {},
-    );
-    server.on('connection', (socket) => socket.on('close', () => writeFileSync(marker, '')));
-    client.running = startClient(portOf(server), marker);
-    const result = await client.running.done;
+    const scratch = scratchDir('fault-matrix-reset-');
+    const held = holdAfterConnect(scratch);
+    // Held once connected; the server sends, resets at once, and only then lets it go on.
+    const result = await startClient(await resettingServer(held, async () => {}), held, scratch).done;
     expect(result.hung).toBe(false);
     expect(seen(result.stdout)).toEqual(
       readsOnAfterHangUp

@@ -2,7 +2,7 @@
 // a way to run a client's CLI as a real child process, and small waits. Nothing
 // here imports vitest, so the helpers work in any test runner.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -151,6 +151,37 @@ export async function unansweredPort(): Promise<UnansweredPort> {
 /** How many file descriptors this process holds open right now (Linux: /proc/self/fd). */
 export const openDescriptors = (): number => readdirSync('/proc/self/fd').length;
 
+/** Resolves once `check()` holds (polled), or fails after `ms`. */
+export async function until(check: () => boolean, ms = 5000): Promise<void> {
+  for (const started = performance.now(); !check(); await sleep(20)) {
+    if (performance.now() - started > ms) throw new Error(`still not true after ${ms} ms: ${check.toString()}`);
+  }
+}
+
+/** A client held right after it connects: see hold-after-connect.ts. */
+export interface HeldClient {
+  /** Run the client with these before its entry point (`node ...nodeArgs cli.js`)... */
+  nodeArgs: string[];
+  /** ...and this environment. */
+  env: NodeJS.ProcessEnv;
+  /** Resolves once the client has connected; from then on its thread is held. */
+  connected(): Promise<void>;
+  /** Let it go on. */
+  release(): void;
+}
+
+/** Files in `dir` by which a test and a client held by hold-after-connect.ts tell each other when to go on. */
+export function holdAfterConnect(dir: string): HeldClient {
+  const [connected, goOn] = [join(dir, 'connected'), join(dir, 'go-on')];
+  return {
+    // From dist/ whether this module runs from src/ (test-kit's own tests) or dist/: Node runs no TypeScript.
+    nodeArgs: ['--import', new URL('../dist/hold-after-connect.js', import.meta.url).href],
+    env: { ...process.env, SLOW_POETRY_CONNECTED: connected, SLOW_POETRY_GO_ON: goOn },
+    connected: () => until(() => existsSync(connected), 10_000),
+    release: () => writeFileSync(goOn, ''),
+  };
+}
+
 const [uvMajor = 0, uvMinor = 0] = process.versions.uv.split('.').map(Number);
 /**
  * Whether this Node's libuv (1.52 and later: Node 24) reads on after a short read
@@ -183,9 +214,20 @@ export interface StartedCli {
   done: Promise<CliRun>;
 }
 
+/** How to start Node for a CLI, when not as a user would: flags before the entry point, another environment. */
+export interface SpawnWith {
+  nodeArgs?: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
 /** Start a client's CLI (its `dist/cli.js` or its `bin/` launcher) in a child process, as a user would. */
-export function startCli(cliPath: string, args: string[], whenOutput?: (stdout: string) => void): StartedCli {
-  const child = spawn(process.execPath, [cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function startCli(
+  cliPath: string,
+  args: string[],
+  whenOutput?: (stdout: string) => void,
+  { nodeArgs = [], env }: SpawnWith = {},
+): StartedCli {
+  const child = spawn(process.execPath, [...nodeArgs, cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stdout = '';
   let stderr = '';
   const waiting: { pattern: RegExp; resolve: () => void }[] = [];
@@ -218,8 +260,14 @@ export function runCli(
   cliPath: string,
   args: string[],
   whenOutput?: (stdout: string, interrupt: () => void) => void,
+  spawnWith?: SpawnWith,
 ): Promise<CliRun> {
-  const cli: StartedCli = startCli(cliPath, args, whenOutput && ((stdout) => whenOutput(stdout, () => cli.interrupt())));
+  const cli: StartedCli = startCli(
+    cliPath,
+    args,
+    whenOutput && ((stdout) => whenOutput(stdout, () => cli.interrupt())),
+    spawnWith,
+  );
   return cli.done;
 }
 

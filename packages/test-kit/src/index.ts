@@ -25,6 +25,7 @@ export {
   closeServers,
   connectedTasks,
   durationPattern,
+  holdAfterConnect,
   nextEnd,
   openDescriptors,
   openSockets,
@@ -41,7 +42,10 @@ export {
   sleep,
   startCli,
   unansweredPort,
+  until,
   type CliRun,
+  type HeldClient,
+  type SpawnWith,
   type StartedCli,
   type UnansweredPort,
 } from './helpers.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { closedPort, removeScratchDirs, scratchDir, sleep, unansweredPort } from '../src/helpers.js';
+import { closedPort, holdAfterConnect, removeScratchDirs, runCli, scratchDir, sleep, unansweredPort } from '../src/helpers.js';
 
 describe('scratch folders', () => {
   it('are fresh, and removed with their contents by removeScratchDirs()', () => {
@@ -45,6 +45,34 @@ describe('unansweredPort()', () => {
     } finally {
       socket.destroy();
       silent.close();
+    }
+  });
+});
+
+describe('holdAfterConnect()', () => {
+  it("holds the client's thread from its connection until release(): bytes sent meanwhile reach it only then", async () => {
+    const dir = scratchDir('slow-poetry-helpers-');
+    const held = holdAfterConnect(dir);
+    const server = net.createServer((socket) => socket.end('hello\n'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const script = join(dir, 'client.mjs');
+    // Prints when its first bytes came (the epoch's milliseconds, as the test's Date.now() counts them).
+    writeFileSync(
+      script,
+      `import net from 'node:net';
+      net.connect(${(server.address() as net.AddressInfo).port}, '127.0.0.1').once('data', () => console.log(Date.now()));`,
+    );
+    try {
+      const run = runCli(script, [], undefined, held);
+      await held.connected();
+      await sleep(300); // the bytes are with the client's kernel by now; its thread is held
+      const releasedAt = Date.now();
+      held.release();
+      const { code, stdout } = await run;
+      expect(code).toBe(0);
+      expect(Number(stdout.trim())).toBeGreaterThanOrEqual(releasedAt);
+    } finally {
+      server.close();
     }
   });
 });
