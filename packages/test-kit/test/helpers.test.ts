@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 
@@ -73,6 +73,7 @@ describe('holdAfterConnect()', () => {
       expect(Number(stdout.trim())).toBeGreaterThanOrEqual(releasedAt);
     } finally {
       server.close();
+      rmSync(dir, { recursive: true, force: true }); // this file imports src/helpers.js, not the entry that removes scratch folders
     }
   });
 });
